@@ -1,0 +1,122 @@
+import { Pool, errors as undiciErrors } from "undici";
+import type { Credentials } from "../../config/credentials.js";
+import { parseRetryAfter } from "./retry-after.js";
+import { RETRYABLE_STATUS, bodyText, type Transport, type TransportRequest, type TransportResponse } from "./transport.js";
+
+export interface HttpTransportOptions {
+  /** Base URL, e.g. `https://phoenix.example.com/prefix`. */
+  baseUrl: string;
+  credentials: Credentials;
+  /** Sockets kept open to Phoenix; also the most requests in flight. */
+  connections?: number;
+  /** Time to establish a TCP/TLS connection. Default 10 s. */
+  connectTimeoutMillis?: number;
+  /** Private CA to trust (certificates are always verified). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** `User-Agent` header. */
+  userAgent?: string;
+}
+
+/**
+ * HTTP over an undici keep-alive pool: one socket per concurrent request,
+ * connect/headers/body timeouts, TLS verified. Idle sockets are unref'd by
+ * undici, so an idle exporter never keeps the process alive.
+ */
+export class HttpTransport implements Transport {
+  readonly #pool: Pool;
+  readonly #basePath: string;
+  readonly #credentials: Credentials;
+  readonly #userAgent: string;
+
+  constructor(options: HttpTransportOptions) {
+    const url = new URL(options.baseUrl);
+    this.#basePath = url.pathname.replace(/\/+$/, "");
+    this.#credentials = options.credentials;
+    this.#userAgent = options.userAgent ?? "phoenix-connector";
+    const connect: Record<string, unknown> = { rejectUnauthorized: true };
+    if (options.ca !== undefined) connect.ca = options.ca;
+    this.#pool = new Pool(url.origin, {
+      connections: options.connections ?? 4,
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 30_000,
+      connectTimeout: options.connectTimeoutMillis ?? 10_000,
+      pipelining: 1,
+      connect,
+    });
+  }
+
+  async send(request: TransportRequest, timeoutMillis: number): Promise<TransportResponse> {
+    const headers: Record<string, string> = {
+      ...this.#credentials.toRequestHeaders(),
+      "user-agent": this.#userAgent,
+      ...(request.headers ?? {}),
+    };
+    if (request.body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
+    try {
+      const response = await this.#pool.request({
+        path: this.#basePath + request.path,
+        method: request.method,
+        headers,
+        body: request.body,
+        headersTimeout: timeoutMillis,
+        bodyTimeout: timeoutMillis,
+        signal: AbortSignal.timeout(timeoutMillis),
+      });
+      const body = new Uint8Array(await response.body.arrayBuffer());
+      const statusCode = response.statusCode;
+      if (statusCode >= 200 && statusCode < 300) {
+        return { status: "success", statusCode, body, headers: flattenHeaders(response.headers) };
+      }
+      const error = new Error(`HTTP ${statusCode}${describeBody(body)}`);
+      if (RETRYABLE_STATUS.has(statusCode)) {
+        const retryAfterMillis = parseRetryAfter(response.headers["retry-after"]);
+        return retryAfterMillis === undefined
+          ? { status: "retryable", statusCode, body, error }
+          : { status: "retryable", statusCode, body, error, retryAfterMillis };
+      }
+      return { status: "failure", statusCode, body, error };
+    } catch (cause) {
+      return classifyError(cause, timeoutMillis, this.#credentials);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await this.#pool.close().catch(() => this.#pool.destroy());
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+function describeBody(body: Uint8Array): string {
+  const text = bodyText(body, 300);
+  return text ? `: ${text}` : "";
+}
+
+/** Network-level errors: timeouts and connection failures are worth a retry; others (bad TLS certificate) are not. */
+function classifyError(cause: unknown, timeoutMillis: number, credentials: Credentials): TransportResponse {
+  const err = cause instanceof Error ? cause : new Error(String(cause));
+  const code = (err as { code?: string }).code ?? "";
+  const message = credentials.redact(err.message);
+  if (
+    err.name === "TimeoutError" ||
+    err.name === "AbortError" ||
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.ConnectTimeoutError
+  ) {
+    return { status: "retryable", error: new Error(`timed out after ${timeoutMillis} ms (${code || err.name})`) };
+  }
+  if (/CERT|SELF_SIGNED|TLS|SSL/i.test(code)) {
+    return {
+      status: "failure",
+      error: new Error(`TLS certificate not trusted (${code}); pass the CA with the ca option if Phoenix uses a private CA`),
+    };
+  }
+  return { status: "retryable", error: new Error(`${code ? `${code}: ` : ""}${message}`) };
+}

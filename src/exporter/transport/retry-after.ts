@@ -1,0 +1,13 @@
+/**
+ * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * Returns milliseconds to wait, or undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}

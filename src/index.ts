@@ -1,0 +1,4 @@
+export * from "./exporter/index.js";
+export * from "./mapping/index.js";
+export * from "./errors.js";
+export type { PhoenixConnectionOptions } from "./config/phoenix-config.js";
