@@ -1,0 +1,95 @@
+import { diag } from "@opentelemetry/api";
+import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. Default 8. */
+  maxAttempts?: number;
+  /** First backoff ceiling. Default 250 ms. */
+  initialBackoffMillis?: number;
+  /** Largest backoff ceiling. Default 30 s. */
+  maxBackoffMillis?: number;
+  /** Ceiling multiplier per attempt. Default 2. */
+  multiplier?: number;
+  /** No attempt starts after this long since the first one. Default 60 s. */
+  deadlineMillis?: number;
+  /** Longest `Retry-After` honoured; a longer one ends the retries. Default 60 s. */
+  maxRetryAfterMillis?: number;
+}
+
+/** Injected in tests so that no test waits for real backoffs. */
+export interface RetryClock {
+  now(): number;
+  sleep(millis: number): Promise<void>;
+  random(): number;
+}
+
+export const REAL_CLOCK: RetryClock = {
+  now: () => Date.now(),
+  sleep: (millis) =>
+    new Promise((resolve) => {
+      // A backoff must not keep the process alive on its own.
+      setTimeout(resolve, millis).unref();
+    }),
+  random: () => Math.random(),
+};
+
+export const RETRY_DEFAULTS: Required<RetryPolicy> = {
+  maxAttempts: 8,
+  initialBackoffMillis: 250,
+  maxBackoffMillis: 30_000,
+  multiplier: 2,
+  deadlineMillis: 60_000,
+  maxRetryAfterMillis: 60_000,
+};
+
+/**
+ * Retries what the inner transport calls `retryable`: exponential backoff
+ * with full jitter (a random wait in [0, ceiling)), a server's `Retry-After`
+ * taking precedence, all within an overall deadline. The last `retryable`
+ * answer is returned as is when the attempts or the deadline run out, so the
+ * caller can still tell an outage from a refusal.
+ */
+export class RetryingTransport implements Transport {
+  readonly #inner: Transport;
+  readonly #policy: Required<RetryPolicy>;
+  readonly #clock: RetryClock;
+  /** Called before each retry, for counting. */
+  onRetry: ((attempt: number, response: TransportResponse) => void) | undefined;
+
+  constructor(inner: Transport, policy: RetryPolicy = {}, clock: RetryClock = REAL_CLOCK) {
+    this.#inner = inner;
+    this.#policy = { ...RETRY_DEFAULTS, ...definedOnly(policy) };
+    this.#clock = clock;
+  }
+
+  async send(request: TransportRequest, timeoutMillis: number): Promise<TransportResponse> {
+    const started = this.#clock.now();
+    const deadline = started + this.#policy.deadlineMillis;
+    let ceiling = this.#policy.initialBackoffMillis;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline - this.#clock.now();
+      const response = await this.#inner.send(request, Math.max(1, Math.min(timeoutMillis, remaining)));
+      if (response.status !== "retryable" || attempt >= this.#policy.maxAttempts) return response;
+      let wait: number;
+      if (response.retryAfterMillis !== undefined) {
+        if (response.retryAfterMillis > this.#policy.maxRetryAfterMillis) return response;
+        wait = response.retryAfterMillis;
+      } else {
+        wait = Math.floor(this.#clock.random() * ceiling);
+        ceiling = Math.min(this.#policy.maxBackoffMillis, ceiling * this.#policy.multiplier);
+      }
+      if (this.#clock.now() + wait >= deadline) return response;
+      diag.debug(`phoenix-connector: retrying ${request.method} ${request.path} in ${wait} ms (attempt ${attempt + 1}): ${response.error.message}`);
+      this.onRetry?.(attempt, response);
+      await this.#clock.sleep(wait);
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
+}
+
+function definedOnly(policy: RetryPolicy): RetryPolicy {
+  return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)) as RetryPolicy;
+}

@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Credentials } from "../../../src/config/credentials.js";
+import { HttpTransport } from "../../../src/exporter/transport/http-transport.js";
+import { RetryingTransport, type RetryClock } from "../../../src/exporter/transport/retrying-transport.js";
+import { parseRetryAfter } from "../../../src/exporter/transport/retry-after.js";
+import { startPhoenixServer, type PhoenixTestServer } from "../../servers/phoenix-server.js";
+
+/** A clock whose sleeps return at once and are recorded. */
+function fakeClock(random = 0.5): RetryClock & { slept: number[] } {
+  let now = 1_000_000;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+    random: () => random,
+  };
+}
+
+let server: PhoenixTestServer;
+let http: HttpTransport;
+beforeEach(async () => {
+  server = await startPhoenixServer();
+  http = new HttpTransport({ baseUrl: server.url, credentials: new Credentials("the-key", undefined, "option") });
+});
+afterEach(async () => {
+  await http.shutdown();
+  await server.close();
+});
+
+const GET = { method: "GET" as const, path: "/v1/projects" };
+
+describe("HttpTransport", () => {
+  it("classifies statuses: 2xx success, 408/429/5xx retryable, other 4xx failure", async () => {
+    const statuses = [200, 408, 429, 500, 502, 503, 504, 400, 401, 403, 404, 413, 422];
+    for (const status of statuses) {
+      server.faults.splice(0, server.faults.length, () => (status === 200 ? undefined : { kind: "respond", status }));
+      const response = await http.send(GET, 2_000);
+      const expected = status === 200 ? "success" : [408, 429, 500, 502, 503, 504].includes(status) ? "retryable" : "failure";
+      expect([status, response.status]).toEqual([status, expected]);
+    }
+  });
+
+  it("reads Retry-After in seconds and as an HTTP date", async () => {
+    server.faults.push(() => ({ kind: "respond", status: 429, headers: { "retry-after": "7" } }));
+    const response = await http.send(GET, 2_000);
+    expect(response).toMatchObject({ status: "retryable", retryAfterMillis: 7_000 });
+    expect(parseRetryAfter(new Date(Date.UTC(2026, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2026, 0, 1))).toBe(30_000);
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+
+  it("a connection reset and a stall past the timeout are retryable", async () => {
+    server.faults.push(({ attempt }) => (attempt === 1 ? { kind: "reset" } : { kind: "stall" }));
+    expect((await http.send(GET, 2_000)).status).toBe("retryable");
+    const stalled = await http.send(GET, 50);
+    expect(stalled.status).toBe("retryable");
+    expect(stalled.status === "retryable" && stalled.error.message).toMatch(/timed out after 50 ms/);
+  });
+
+  it("a refused connection is retryable and its message names no key", async () => {
+    const port = server.port;
+    await server.close();
+    const dead = new HttpTransport({ baseUrl: `http://127.0.0.1:${port}`, credentials: new Credentials("the-key", undefined, "option") });
+    const response = await dead.send(GET, 1_000);
+    expect(response.status).toBe("retryable");
+    expect(JSON.stringify(response)).not.toContain("the-key");
+    await dead.shutdown();
+    server = await startPhoenixServer();
+  });
+});
+
+describe("RetryingTransport", () => {
+  it("retries 503 with full-jitter exponential backoff until success", async () => {
+    server.faults.push(({ attempt }) => (attempt <= 3 ? { kind: "respond", status: 503 } : undefined));
+    const clock = fakeClock(0.5);
+    const retrying = new RetryingTransport(http, { initialBackoffMillis: 100 }, clock);
+    const response = await retrying.send(GET, 2_000);
+    expect(response.status).toBe("success");
+    // Ceilings 100, 200, 400 with random 0.5.
+    expect(clock.slept).toEqual([50, 100, 200]);
+  });
+
+  it("honours Retry-After over the backoff", async () => {
+    server.faults.push(({ attempt }) => (attempt === 1 ? { kind: "respond", status: 429, headers: { "retry-after": "3" } } : undefined));
+    const clock = fakeClock();
+    const response = await new RetryingTransport(http, {}, clock).send(GET, 2_000);
+    expect(response.status).toBe("success");
+    expect(clock.slept).toEqual([3_000]);
+  });
+
+  it("does not retry a failure (401, 400)", async () => {
+    server.faults.push(() => ({ kind: "respond", status: 401, body: "Invalid token" }));
+    const clock = fakeClock();
+    const response = await new RetryingTransport(http, {}, clock).send(GET, 2_000);
+    expect(response).toMatchObject({ status: "failure", statusCode: 401 });
+    expect(clock.slept).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("stops at maxAttempts and at the deadline, returning the last retryable answer", async () => {
+    server.faults.push(() => ({ kind: "respond", status: 503 }));
+    const byAttempts = await new RetryingTransport(http, { maxAttempts: 3 }, fakeClock()).send(GET, 2_000);
+    expect(byAttempts).toMatchObject({ status: "retryable", statusCode: 503 });
+    expect(server.requests).toHaveLength(3);
+    const clock = fakeClock(0.99);
+    await new RetryingTransport(http, { maxAttempts: 100, initialBackoffMillis: 1_000, deadlineMillis: 5_000 }, clock).send(GET, 2_000);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBeLessThan(5_000);
+  });
+
+  it("a Retry-After longer than allowed ends the retries", async () => {
+    server.faults.push(() => ({ kind: "respond", status: 503, headers: { "retry-after": "3600" } }));
+    const clock = fakeClock();
+    const response = await new RetryingTransport(http, { maxRetryAfterMillis: 60_000 }, clock).send(GET, 2_000);
+    expect(response).toMatchObject({ status: "retryable", retryAfterMillis: 3_600_000 });
+    expect(clock.slept).toEqual([]);
+  });
+});
