@@ -1,4 +1,7 @@
 export { mapSpan, type MapSpanOptions } from "./map-span.js";
+export { compileMapSpanOptions } from "./mapping-options.js";
+export type { SpanKindOverride, SpanKindRule, TextMatch } from "./span-kind-override.js";
+export { SpanSelection, SPAN_FILTER_MEMORY, type SpanFilter } from "./span-filter.js";
 export {
   PHOENIX_SPAN_KINDS,
   isPhoenixSpanKind,
