@@ -4,17 +4,31 @@ import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
 import { checkProjectName, resolveConnection, resolveDefaultProject } from "../config/phoenix-config.js";
 import { readPhoenixEnvironment } from "../config/environment.js";
+import { PhoenixConfigurationError } from "../errors.js";
 import { mapSpan, type MapSpanOptions } from "../mapping/map-span.js";
-import { DeliveryQueue } from "./delivery/delivery-queue.js";
 import { createSpanSink } from "./delivery/create-span-sink.js";
+import { DeliveryQueue } from "./delivery/delivery-queue.js";
+import { DeliveryCounters, type DeliveryStats } from "./delivery/delivery-stats.js";
+import { DeliverySummary, formatSummary } from "./delivery/delivery-summary.js";
 import type { SpanSink } from "./delivery/span-sink.js";
-import { EXPORTER_DEFAULTS, type PhoenixSpanExporterOptions } from "./options.js";
+import { EXPORTER_DEFAULTS, type DeadlineOptions, type PhoenixSpanExporterOptions, type PhoenixTransport } from "./options.js";
+import { Spool } from "./spool/spool.js";
+import { REAL_CLOCK, RETRY_DEFAULTS, type RetryClock, type RetryPolicy } from "./transport/retrying-transport.js";
 import { integerOption } from "./validate.js";
+
+/** What tests inject: the clock of retries and probe pauses. Not part of the options users see. */
+export interface ExporterRuntime {
+  clock?: RetryClock;
+}
+
+const TRANSPORTS: ReadonlySet<string> = new Set<PhoenixTransport>(["auto", "rest", "otlp"]);
 
 /**
  * An OpenTelemetry `SpanExporter` that writes spans to Phoenix's REST span
- * route (or the local store for a `file://` endpoint), mapped to Phoenix
- * spans with their OpenInference kind and attributes.
+ * route (or OTLP, or the local store for a `file://` endpoint), mapped to
+ * Phoenix spans with their OpenInference kind and attributes, through a
+ * delivery pipeline that retries, recovers partial refusals, bounds its
+ * memory and spools what it cannot deliver now (see docs/delivery.md).
  *
  * `export()` answers SUCCESS only once Phoenix has acknowledged every span of
  * the call. `PhoenixSpanProcessor` uses {@link enqueue} instead, so several
@@ -25,9 +39,14 @@ export class PhoenixSpanExporter implements SpanExporter {
   readonly endpoint: string;
   readonly #queue: DeliveryQueue;
   readonly #sink: SpanSink;
+  readonly #spool: Spool | undefined;
+  readonly #counters = new DeliveryCounters();
+  readonly #summary: DeliverySummary;
+  readonly #flushTimeoutMillis: number;
+  readonly #shutdownTimeoutMillis: number;
   #shutdown: Promise<void> | undefined;
 
-  constructor(options: PhoenixSpanExporterOptions = {}) {
+  constructor(options: PhoenixSpanExporterOptions = {}, runtime: ExporterRuntime = {}) {
     const env = readPhoenixEnvironment();
     const connection = resolveConnection(options, env);
     const project = resolveDefaultProject(options.projectName, env);
@@ -35,10 +54,26 @@ export class PhoenixSpanExporter implements SpanExporter {
     const maxSpansPerRequest =
       integerOption("maxSpansPerRequest", options.maxSpansPerRequest, 1, 10_000) ?? EXPORTER_DEFAULTS.maxSpansPerRequest;
     const concurrency = integerOption("concurrency", options.concurrency, 1, 64) ?? EXPORTER_DEFAULTS.concurrency;
+    const transport = transportOption(options.transport);
+    const retry = retryOption(options.retry);
+    const maxQueuedSpans = integerOption("maxQueuedSpans", options.maxQueuedSpans, 1) ?? EXPORTER_DEFAULTS.maxQueuedSpans;
+    const maxQueuedBytes = integerOption("maxQueuedBytes", options.maxQueuedBytes, 1) ?? EXPORTER_DEFAULTS.maxQueuedBytes;
+    const summaryIntervalMillis =
+      integerOption("summaryIntervalMillis", options.summaryIntervalMillis, 0) ?? EXPORTER_DEFAULTS.summaryIntervalMillis;
+    this.#flushTimeoutMillis = integerOption("flushTimeoutMillis", options.flushTimeoutMillis, 0) ?? EXPORTER_DEFAULTS.flushTimeoutMillis;
+    this.#shutdownTimeoutMillis =
+      integerOption("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 0) ?? EXPORTER_DEFAULTS.shutdownTimeoutMillis;
     const mapping: MapSpanOptions = options.mapping ?? {};
+    const clock = runtime.clock ?? REAL_CLOCK;
 
     this.endpoint = connection.endpoint.display;
-    this.#sink = createSpanSink(connection, { concurrency });
+    this.#sink = createSpanSink(connection, { concurrency, transport, retry, clock });
+    this.#spool = spoolOption(options, this.#counters);
+    this.#summary = new DeliverySummary(
+      () => this.stats(),
+      () => this.#counters.troubleScore(),
+      summaryIntervalMillis,
+    );
     this.#queue = new DeliveryQueue({
       sink: this.#sink,
       map: (span) => mapSpan(span, mapping),
@@ -46,6 +81,16 @@ export class PhoenixSpanExporter implements SpanExporter {
       maxSpansPerRequest,
       concurrency,
       timeoutMillis,
+      maxQueuedSpans,
+      maxQueuedBytes,
+      spool: this.#spool,
+      counters: this.#counters,
+      clock,
+      probeBackoff: {
+        initialMillis: retry.initialBackoffMillis ?? RETRY_DEFAULTS.initialBackoffMillis,
+        maxMillis: retry.maxBackoffMillis ?? RETRY_DEFAULTS.maxBackoffMillis,
+      },
+      onTrouble: () => this.#summary.notice(),
     });
   }
 
@@ -59,7 +104,14 @@ export class PhoenixSpanExporter implements SpanExporter {
         resultCallback(
           ok
             ? { code: ExportResultCode.SUCCESS }
-            : { code: ExportResultCode.FAILED, error: new Error("some spans were not delivered to Phoenix; see the diag log") },
+            : {
+                code: ExportResultCode.FAILED,
+                error: new Error(
+                  this.#spool
+                    ? `some spans were not delivered to Phoenix yet; those not refused are kept in the spool (${this.#spool.directory}); see the diag log`
+                    : "some spans were not delivered to Phoenix; see the diag log",
+                ),
+              },
         ),
       (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error as Error }),
     );
@@ -75,19 +127,115 @@ export class PhoenixSpanExporter implements SpanExporter {
     return true;
   }
 
-  /** Resolves once everything handed over so far has been delivered or given up. */
-  forceFlush(): Promise<void> {
-    return this.#queue.drain();
+  /**
+   * Resolves once everything handed over so far has been delivered or given
+   * up, or at the deadline (`timeoutMillis`, default the `flushTimeoutMillis`
+   * option); spans still waiting then go to the spool when there is one.
+   */
+  async forceFlush(options: DeadlineOptions = {}): Promise<void> {
+    const timeoutMillis = integerOption("timeoutMillis", options.timeoutMillis, 0) ?? this.#flushTimeoutMillis;
+    if (!(await this.#queue.flush(timeoutMillis))) {
+      diag.warn(
+        `phoenix-connector: forceFlush: ${this.#queue.queuedSpans} spans not delivered within ${timeoutMillis} ms` +
+          (this.#spool ? `; waiting ones were written to the spool in ${this.#spool.directory}.` : "; they stay queued."),
+      );
+    }
   }
 
-  /** Delivers what is pending, then releases the connection. Idempotent. */
-  shutdown(): Promise<void> {
+  /**
+   * Delivers what is pending, within the deadline (`timeoutMillis`, default
+   * the `shutdownTimeoutMillis` option); what is not delivered by then goes to
+   * the spool (when configured) or is dropped and counted. Then releases the
+   * connection. Idempotent: later calls wait for the first.
+   */
+  shutdown(options: DeadlineOptions = {}): Promise<void> {
+    const timeoutMillis = integerOption("timeoutMillis", options.timeoutMillis, 0) ?? this.#shutdownTimeoutMillis;
     this.#shutdown ??= (async () => {
-      await this.#queue.drain();
+      await this.#queue.close(timeoutMillis);
+      this.#summary.stop();
+      this.#spool?.close();
+      if (this.#counters.troubleScore() > 0) diag.warn(formatSummary(this.stats(), "at shutdown, delivery"));
       await this.#sink.shutdown();
     })();
     return this.#shutdown;
   }
+
+  /**
+   * For a process `exit` handler (see `flushOnExit`): writes every span still
+   * in memory to the spool, synchronously. Returns the spans written; 0
+   * without a spool.
+   */
+  spoolPendingSync(): number {
+    const written = this.#queue.spillSync();
+    this.#spool?.close();
+    return written;
+  }
+
+  /** Counts of what became of the spans handed over; see {@link DeliveryStats}. Never contains a credential. */
+  stats(): DeliveryStats {
+    const c = this.#counters;
+    const stats: DeliveryStats = {
+      destination: this.#sink.description,
+      received: c.received,
+      exported: c.exported,
+      duplicate: c.duplicate,
+      retried: c.retried,
+      repaired: c.repaired,
+      invalid: c.invalid,
+      dropped: c.droppedSnapshot(),
+      spooled: c.spooled,
+      replayed: c.replayed,
+      queue: { spans: this.#queue.queuedSpans, bytes: this.#queue.queuedBytes, requestsInFlight: this.#queue.requestsInFlight },
+      degraded: this.#queue.degraded,
+    };
+    if (this.#spool) stats.spool = { spans: this.#spool.spans, bytes: this.#spool.bytes, directory: this.#spool.directory };
+    const reason = this.#queue.describeDegradation();
+    if (reason) stats.degradedReason = reason;
+    return stats;
+  }
+}
+
+function transportOption(value: unknown): PhoenixTransport {
+  if (value === undefined) return EXPORTER_DEFAULTS.transport;
+  if (typeof value !== "string" || !TRANSPORTS.has(value)) {
+    throw new PhoenixConfigurationError(`The transport option must be "auto", "rest" or "otlp"; got ${JSON.stringify(value)}.`);
+  }
+  return value as PhoenixTransport;
+}
+
+function retryOption(policy: RetryPolicy | undefined): RetryPolicy {
+  if (policy === undefined) return {};
+  if (typeof policy !== "object" || policy === null) {
+    throw new PhoenixConfigurationError("The retry option must be an object such as { maxAttempts: 8, deadlineMillis: 60000 }.");
+  }
+  const checked: RetryPolicy = {};
+  const set = <K extends keyof RetryPolicy>(key: K, min: number) => {
+    const value = integerOption(`retry.${key}`, policy[key], min);
+    if (value !== undefined) checked[key] = value;
+  };
+  set("maxAttempts", 1);
+  set("initialBackoffMillis", 0);
+  set("maxBackoffMillis", 0);
+  set("multiplier", 1);
+  set("deadlineMillis", 0);
+  set("maxRetryAfterMillis", 0);
+  return checked;
+}
+
+function spoolOption(options: PhoenixSpanExporterOptions, counters: DeliveryCounters): Spool | undefined {
+  if (options.spoolDir === undefined) return undefined;
+  if (typeof options.spoolDir !== "string" || options.spoolDir.trim() === "") {
+    throw new PhoenixConfigurationError("The spoolDir option must be a directory path.");
+  }
+  return new Spool({
+    directory: options.spoolDir,
+    maxBytes: integerOption("spoolMaxBytes", options.spoolMaxBytes, 1) ?? EXPORTER_DEFAULTS.spoolMaxBytes,
+    fsyncMillis: integerOption("spoolFsyncMillis", options.spoolFsyncMillis, 0) ?? EXPORTER_DEFAULTS.spoolFsyncMillis,
+    onCorrupt: (records, file) => {
+      counters.drop("spool-corrupt", records);
+      diag.error(`phoenix-connector: ${records} damaged records in the spool file ${file} failed their checksum; skipped.`);
+    },
+  });
 }
 
 /**

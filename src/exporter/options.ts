@@ -1,5 +1,9 @@
 import type { PhoenixConnectionOptions } from "../config/phoenix-config.js";
 import type { MapSpanOptions } from "../mapping/map-span.js";
+import type { RetryPolicy } from "./transport/retrying-transport.js";
+
+/** How spans travel: Phoenix's REST span route, OTLP/HTTP protobuf, or REST with a switch to OTLP where the route is missing. */
+export type PhoenixTransport = "auto" | "rest" | "otlp";
 
 /** Options of {@link PhoenixSpanExporter}. Every one is optional; see the README's table for variables and defaults. */
 export interface PhoenixSpanExporterOptions extends PhoenixConnectionOptions {
@@ -12,14 +16,56 @@ export interface PhoenixSpanExporterOptions extends PhoenixConnectionOptions {
   timeoutMillis?: number;
   /** Spans per request. Default 50. */
   maxSpansPerRequest?: number;
-  /** Requests in flight at once. Default 4: Phoenix answers a 50-span request in about 200 ms. */
+  /** Most requests in flight at once. Default 4: Phoenix answers a 50-span request in about 200 ms. */
   concurrency?: number;
   /** How spans become Phoenix spans. */
   mapping?: MapSpanOptions;
+  /**
+   * `"auto"` (default): the REST span route, switching for good to OTLP/HTTP at
+   * `{endpoint}/v1/traces` when Phoenix answers 404/405 there (Phoenix before 10.12).
+   * `"rest"` / `"otlp"` force one.
+   */
+  transport?: PhoenixTransport;
+  /** Retries of one request: attempts, backoff and overall deadline. See {@link RetryPolicy} for the defaults. */
+  retry?: RetryPolicy;
+  /** Mapped spans held in memory, waiting or in flight. Past it they go to the spool, or are dropped. Default 10 000. */
+  maxQueuedSpans?: number;
+  /** The same bound in bytes of span JSON (the memory they take is about this). Default 32 MiB. */
+  maxQueuedBytes?: number;
+  /**
+   * A directory for spans that cannot be delivered now (memory bounds reached,
+   * Phoenix down, 401/403, shutdown deadline). They are replayed, oldest first,
+   * when Phoenix answers, and by the next process that uses the same directory.
+   * Default: none (such spans wait in memory within the bounds, or are dropped).
+   */
+  spoolDir?: string;
+  /** Most bytes the spool keeps on disk; past it spans are dropped (`spool-full`). Default 256 MiB. */
+  spoolMaxBytes?: number;
+  /** How long a spooled span may sit in the page cache before an fsync; 0 fsyncs every write. Default 1000 ms. */
+  spoolFsyncMillis?: number;
+  /** How long `forceFlush()` waits before spooling what is left. Default 10 000 ms. */
+  flushTimeoutMillis?: number;
+  /** How long `shutdown()` tries to deliver before spooling (or dropping) what is left. Default 10 000 ms. */
+  shutdownTimeoutMillis?: number;
+  /** Interval of the `diag` summary line logged while delivery has trouble; 0 turns it off. Default 60 000 ms. */
+  summaryIntervalMillis?: number;
 }
 
 export const EXPORTER_DEFAULTS = {
   timeoutMillis: 10_000,
   maxSpansPerRequest: 50,
   concurrency: 4,
+  transport: "auto",
+  maxQueuedSpans: 10_000,
+  maxQueuedBytes: 32 * 1024 * 1024,
+  spoolMaxBytes: 256 * 1024 * 1024,
+  spoolFsyncMillis: 1_000,
+  flushTimeoutMillis: 10_000,
+  shutdownTimeoutMillis: 10_000,
+  summaryIntervalMillis: 60_000,
 } as const;
+
+/** A deadline for one `forceFlush` / `shutdown` call, overriding the option. */
+export interface DeadlineOptions {
+  timeoutMillis?: number;
+}

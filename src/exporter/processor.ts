@@ -8,8 +8,10 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { readBatchEnvironment } from "../config/environment.js";
+import { compileMapSpanOptions } from "../mapping/mapping-options.js";
+import { SpanSelection, type SpanFilter } from "../mapping/span-filter.js";
 import { PhoenixSpanExporter } from "./exporter.js";
-import type { PhoenixSpanExporterOptions } from "./options.js";
+import { EXPORTER_DEFAULTS, type DeadlineOptions, type PhoenixSpanExporterOptions } from "./options.js";
 import { integerOption } from "./validate.js";
 
 /** Batching options; each falls back to its `OTEL_BSP_*` variable, then to the Phoenix preset. */
@@ -31,6 +33,13 @@ export interface PhoenixSpanProcessorOptions extends PhoenixSpanExporterOptions,
    * instrumentation can share one pipeline).
    */
   exporter?: PhoenixSpanExporter | SpanExporter;
+  /**
+   * Which spans reach Phoenix: `"llm"` keeps only the spans the mapping
+   * recognises (LLM calls and the chains, tools, retrievers and agents around
+   * them), or a function `(span, kind) => boolean`. Kept spans whose parent
+   * was dropped are re-parented to their nearest kept ancestor. Default: all spans.
+   */
+  spanFilter?: SpanFilter;
 }
 
 export const BATCH_PRESET = {
@@ -52,14 +61,27 @@ export const BATCH_PRESET = {
 export class PhoenixSpanProcessor implements SpanProcessor {
   readonly exporter: PhoenixSpanExporter | SpanExporter;
   readonly #batch: BatchSpanProcessor;
+  readonly #selection: SpanSelection | undefined;
+  readonly #flushTimeoutMillis: number;
+  readonly #shutdownTimeoutMillis: number;
+  /** The deadline of the shutdown in progress, read when the inner processor shuts the exporter down. */
+  #shutdownDeadlineMillis: number;
 
   constructor(options: PhoenixSpanProcessorOptions = {}) {
     const { exporter, ...rest } = options;
+    // Bad mapping options throw here, where they were written, not at the first export.
+    compileMapSpanOptions(rest.mapping);
+    this.#selection = options.spanFilter === undefined ? undefined : new SpanSelection(options.spanFilter, rest.mapping);
     this.exporter = exporter ?? new PhoenixSpanExporter(rest);
+    this.#flushTimeoutMillis =
+      integerOption("flushTimeoutMillis", options.flushTimeoutMillis, 0) ?? EXPORTER_DEFAULTS.flushTimeoutMillis;
+    this.#shutdownTimeoutMillis =
+      integerOption("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 0) ?? EXPORTER_DEFAULTS.shutdownTimeoutMillis;
+    this.#shutdownDeadlineMillis = this.#shutdownTimeoutMillis;
     const env = readBatchEnvironment();
     const maxQueueSize =
       integerOption("maxQueueSize", options.maxQueueSize, 1) ?? env.maxQueueSize ?? BATCH_PRESET.maxQueueSize;
-    this.#batch = new BatchSpanProcessor(handOff(this.exporter), {
+    this.#batch = new BatchSpanProcessor(handOff(this.exporter, () => this.#shutdownDeadlineMillis), {
       maxExportBatchSize:
         integerOption("maxExportBatchSize", options.maxExportBatchSize, 1) ??
         env.maxExportBatchSize ??
@@ -77,21 +99,41 @@ export class PhoenixSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    this.#selection?.onStart(span);
     this.#batch.onStart(span, parentContext);
   }
 
   onEnd(span: ReadableSpan): void {
-    this.#batch.onEnd(span);
+    if (!this.#selection) {
+      this.#batch.onEnd(span);
+      return;
+    }
+    const kept = this.#selection.onEnd(span);
+    if (kept) this.#batch.onEnd(kept);
   }
 
-  /** Sends every queued span and waits until Phoenix has answered for all of them. */
-  async forceFlush(): Promise<void> {
+  /**
+   * Sends every queued span and waits until Phoenix has answered for all of
+   * them, or until the deadline (`timeoutMillis`, default the
+   * `flushTimeoutMillis` option, 10 s); spans still waiting then go to the
+   * spool when one is configured.
+   */
+  async forceFlush(options: DeadlineOptions = {}): Promise<void> {
+    const timeoutMillis = integerOption("timeoutMillis", options.timeoutMillis, 0) ?? this.#flushTimeoutMillis;
+    const started = Date.now();
     await this.#batch.forceFlush();
-    await this.exporter.forceFlush?.();
+    const remaining = Math.max(0, timeoutMillis - (Date.now() - started));
+    if (isPhoenixExporter(this.exporter)) await this.exporter.forceFlush({ timeoutMillis: remaining });
+    else await this.exporter.forceFlush?.();
   }
 
-  /** Flushes, then shuts the exporter down. Idempotent. */
-  shutdown(): Promise<void> {
+  /**
+   * Flushes, then shuts the exporter down within the deadline
+   * (`timeoutMillis`, default the `shutdownTimeoutMillis` option, 10 s): what
+   * is not delivered by then is spooled, or dropped and counted. Idempotent.
+   */
+  shutdown(options: DeadlineOptions = {}): Promise<void> {
+    this.#shutdownDeadlineMillis = integerOption("timeoutMillis", options.timeoutMillis, 0) ?? this.#shutdownTimeoutMillis;
     return this.#batch.shutdown();
   }
 }
@@ -101,7 +143,7 @@ export class PhoenixSpanProcessor implements SpanProcessor {
  * answers at once, once the batch is in the delivery pipeline, so the next
  * batch need not wait for Phoenix; any other exporter is called as usual.
  */
-function handOff(exporter: PhoenixSpanExporter | SpanExporter): SpanExporter {
+function handOff(exporter: PhoenixSpanExporter | SpanExporter, shutdownDeadline: () => number): SpanExporter {
   if (!isPhoenixExporter(exporter)) return exporter;
   return {
     export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -112,7 +154,7 @@ function handOff(exporter: PhoenixSpanExporter | SpanExporter): SpanExporter {
       );
     },
     forceFlush: () => exporter.forceFlush(),
-    shutdown: () => exporter.shutdown(),
+    shutdown: () => exporter.shutdown({ timeoutMillis: shutdownDeadline() }),
   };
 }
 

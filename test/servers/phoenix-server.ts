@@ -39,6 +39,20 @@ export interface PhoenixTestServerOptions {
   strict?: boolean;
   /** Answer of GET /arize_phoenix_version. Default 20.3.0. */
   version?: string;
+  /**
+   * Marks chosen spans of a create-spans request invalid, with the reason
+   * Phoenix would give (its `invalid_spans[].error`); the request is then
+   * refused as a whole with the 400 Phoenix sends. Default: none.
+   */
+  invalidSpan?: (span: Record<string, unknown>) => string | undefined;
+  /** Create-spans and OTLP bodies above this many bytes get 413, as a proxy in front of Phoenix answers. Default: no limit. */
+  maxBodyBytes?: number;
+  /**
+   * Shape of the create-spans 400: `"object"` (what Phoenix 20.3 answers,
+   * the fixture) or `"detail-string"` (`{"detail": "<that object as JSON>"}`,
+   * FastAPI's HTTPException form, which Phoenix's own JS client parses too). Default `"object"`.
+   */
+  rejectionFormat?: "object" | "detail-string";
 }
 
 /** What a fault rule may do instead of (or around) the normal handling of a request. */
@@ -196,6 +210,9 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
 
     if (method === "GET" && path === "/arize_phoenix_version") return { status: 200, body: options.version ?? "20.3.0", headers: { "content-type": "text/plain" } };
     if (method === "GET" && (path === "/healthz" || path === "/readyz")) return { status: 200, body: "OK", headers: { "content-type": "text/plain" } };
+    if (method === "POST" && options.maxBodyBytes !== undefined && raw.byteLength > options.maxBodyBytes && (path === "/v1/traces" || /^\/v1\/projects\/[^/]+\/spans$/.test(path))) {
+      return { status: 413, body: "Request Entity Too Large", headers: { "content-type": "text/plain" } };
+    }
     if (method === "POST" && path === "/v1/traces") return otlpTraces(req, raw);
     if (method === "GET" && path === "/v1/projects") return listProjects(url);
     if (method === "POST" && path === "/v1/projects") return createProject(raw, record);
@@ -323,22 +340,23 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
         duplicates.push({ span_id: context.span_id, trace_id: context.trace_id });
       } else if (!["OK", "ERROR", "UNSET"].includes(String(span.status_code))) {
         invalid.push({ span_id: context.span_id, trace_id: context.trace_id, error: `Invalid status_code: ${String(span.status_code)}` });
+      } else {
+        const reason = options.invalidSpan?.(span);
+        if (reason !== undefined) invalid.push({ span_id: context.span_id, trace_id: context.trace_id, error: reason });
       }
       seen.add(context.span_id);
     }
     if (duplicates.length > 0 || invalid.length > 0) {
-      return {
-        status: 400,
-        body: {
-          error: "Request contains invalid or duplicate spans",
-          total_received: spans.length,
-          total_queued: 0,
-          total_duplicates: duplicates.length,
-          total_invalid: invalid.length,
-          duplicate_spans: duplicates,
-          invalid_spans: invalid,
-        },
+      const rejection = {
+        error: "Request contains invalid or duplicate spans",
+        total_received: spans.length,
+        total_queued: 0,
+        total_duplicates: duplicates.length,
+        total_invalid: invalid.length,
+        duplicate_spans: duplicates,
+        invalid_spans: invalid,
       };
+      return { status: 400, body: options.rejectionFormat === "detail-string" ? { detail: JSON.stringify(rejection) } : rejection };
     }
     const target = store.findProject(identifier, true)!;
     const toStore = spans.map((span) => toStoredSpan(span, target.rowId));

@@ -1,35 +1,40 @@
-import { diag } from "@opentelemetry/api";
-import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
-import { bodyText, type Transport } from "../transport/transport.js";
+import type { Transport } from "../transport/transport.js";
+import { writeWithRecovery, type Attempt } from "./batch-recovery.js";
+import { classifyCreateSpans } from "./create-spans-response.js";
+import type { EncodedSpan } from "./encoded-span.js";
+import { repairSpan } from "./span-repair.js";
 import type { SinkResult, SpanSink } from "./span-sink.js";
 
 /**
  * Phoenix's REST route `POST /v1/projects/{project}/spans`, body
  * `{"data": [Span, ...]}`, answered 202 `{total_received, total_queued}`.
+ * Partial refusals are recovered span by span (see {@link writeWithRecovery}).
  */
 export class RestSpanSink implements SpanSink {
   readonly description: string;
   readonly #transport: Transport;
+  readonly #endpoint: string;
 
   constructor(transport: Transport, display: string) {
     this.#transport = transport;
+    this.#endpoint = display;
     this.description = `${display} (REST)`;
   }
 
-  async write(project: string, spans: PhoenixSpan[], timeoutMillis: number): Promise<SinkResult> {
-    const body = JSON.stringify({ data: spans });
+  write(project: string, spans: readonly EncodedSpan[], timeoutMillis: number, signal?: AbortSignal): Promise<SinkResult> {
+    return writeWithRecovery(spans, (part) => this.#send(project, part, timeoutMillis, signal), repairSpan);
+  }
+
+  async #send(project: string, spans: readonly EncodedSpan[], timeoutMillis: number, signal?: AbortSignal): Promise<Attempt> {
+    // The spans are JSON already: the body is assembled, not serialised again.
+    let body = '{"data":[';
+    for (let i = 0; i < spans.length; i++) body += (i === 0 ? "" : ",") + spans[i]!.json;
+    body += "]}";
     const response = await this.#transport.send(
-      { method: "POST", path: `/v1/projects/${encodeURIComponent(project)}/spans`, body },
+      { method: "POST", path: `/v1/projects/${encodeURIComponent(project)}/spans`, body, ...(signal ? { signal } : {}) },
       timeoutMillis,
     );
-    if (response.status === "success") {
-      return { delivered: spans.length, duplicates: 0, rejected: [], failed: [] };
-    }
-    const reason = response.statusCode
-      ? `HTTP ${response.statusCode} ${bodyText(response.body, 300)}`.trim()
-      : response.error.message;
-    diag.error(`phoenix-connector: ${spans.length} spans for project "${project}" not delivered to ${this.description}: ${reason}`);
-    return { delivered: 0, duplicates: 0, rejected: [], failed: spans, error: response.error };
+    return { outcome: classifyCreateSpans(response, spans.length, this.#endpoint), retries: (response.attempts ?? 1) - 1 };
   }
 
   shutdown(): Promise<void> {

@@ -1,13 +1,34 @@
-import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
+import type { EncodedSpan } from "./encoded-span.js";
 
-/** A span Phoenix refused for good, with Phoenix's reason. */
+/** Why a span was refused for good. */
+export type RejectionCause =
+  /** Phoenix named the span invalid (400 `invalid_spans`, or a 422 isolated to it). */
+  | "invalid"
+  /** The span alone is larger than Phoenix (or a proxy) accepts (413). */
+  | "too-large"
+  /** Phoenix refused the request for a reason that is not about one span (e.g. an unknown project id). */
+  | "refused";
+
+/** A span refused for good, with Phoenix's reason. */
 export interface RejectedSpan {
   traceId: string;
   spanId: string;
   reason: string;
+  cause: RejectionCause;
 }
 
-/** What became of one request's spans. Every span is counted exactly once. */
+/** Why `failed` spans were not delivered; each may pass, so the queue decides what to do with them. */
+export type SinkFailure =
+  /** Unreachable, timing out or overloaded after every retry. */
+  | "unavailable"
+  /** 401/403: a missing or wrong API key. */
+  | "unauthorized"
+  /** The write was cancelled (shutdown deadline). */
+  | "aborted"
+  /** The REST span route does not exist (Phoenix before 10.12): 404/405. */
+  | "route-missing";
+
+/** What became of one write's spans. Every span is counted exactly once. */
 export interface SinkResult {
   /** Stored now. */
   delivered: number;
@@ -15,20 +36,25 @@ export interface SinkResult {
   duplicates: number;
   /** Refused for good; dropped and reported. */
   rejected: RejectedSpan[];
-  /** Not delivered for a reason that may pass (outage, timeout, auth): the caller decides. */
-  failed: PhoenixSpan[];
+  /** Spans that were invalid through a fault of ours, repaired and then stored. */
+  repaired?: number;
+  /** Not delivered for a reason that may pass: the caller decides. */
+  failed: EncodedSpan[];
+  failure?: SinkFailure;
   /** Why `failed` is not empty. */
   error?: Error;
+  /** Requests sent again after a transient failure. */
+  retries?: number;
 }
 
 /**
  * Where mapped spans are written: Phoenix's REST route, OTLP, or the local
- * store. The delivery queue batches, bounds and schedules; a sink only
- * writes one batch of one project.
+ * store. The delivery queue batches, bounds, schedules and spools; a sink
+ * writes one batch of one project and says what became of each span.
  */
 export interface SpanSink {
   /** For logs, e.g. `http://localhost:6006 (REST)`; never contains credentials. */
   readonly description: string;
-  write(project: string, spans: PhoenixSpan[], timeoutMillis: number): Promise<SinkResult>;
+  write(project: string, spans: readonly EncodedSpan[], timeoutMillis: number, signal?: AbortSignal): Promise<SinkResult>;
   shutdown(): Promise<void>;
 }

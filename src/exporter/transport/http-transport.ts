@@ -1,5 +1,6 @@
 import { Pool, errors as undiciErrors } from "undici";
 import type { Credentials } from "../../config/credentials.js";
+import { linkSignals } from "./abort.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { RETRYABLE_STATUS, bodyText, type Transport, type TransportRequest, type TransportResponse } from "./transport.js";
 
@@ -52,6 +53,7 @@ export class HttpTransport implements Transport {
       ...(request.headers ?? {}),
     };
     if (request.body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
+    const { signal, dispose } = linkSignals([AbortSignal.timeout(timeoutMillis), request.signal]);
     try {
       const response = await this.#pool.request({
         path: this.#basePath + request.path,
@@ -60,7 +62,7 @@ export class HttpTransport implements Transport {
         body: request.body,
         headersTimeout: timeoutMillis,
         bodyTimeout: timeoutMillis,
-        signal: AbortSignal.timeout(timeoutMillis),
+        signal,
       });
       const body = new Uint8Array(await response.body.arrayBuffer());
       const statusCode = response.statusCode;
@@ -76,7 +78,10 @@ export class HttpTransport implements Transport {
       }
       return { status: "failure", statusCode, body, error };
     } catch (cause) {
+      if (request.signal?.aborted) return { status: "failure", error: new Error("cancelled"), aborted: true };
       return classifyError(cause, timeoutMillis, this.#credentials);
+    } finally {
+      dispose();
     }
   }
 

@@ -1,4 +1,5 @@
 import { diag } from "@opentelemetry/api";
+import { unlessAborted } from "./abort.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
 
 export interface RetryPolicy {
@@ -6,7 +7,7 @@ export interface RetryPolicy {
   maxAttempts?: number;
   /** First backoff ceiling. Default 250 ms. */
   initialBackoffMillis?: number;
-  /** Largest backoff ceiling. Default 30 s. */
+  /** Largest backoff ceiling. Default 5 s, as OpenTelemetry's OTLP exporters. */
   maxBackoffMillis?: number;
   /** Ceiling multiplier per attempt. Default 2. */
   multiplier?: number;
@@ -36,7 +37,8 @@ export const REAL_CLOCK: RetryClock = {
 export const RETRY_DEFAULTS: Required<RetryPolicy> = {
   maxAttempts: 8,
   initialBackoffMillis: 250,
-  maxBackoffMillis: 30_000,
+  // Also the longest a sleeping request can miss Phoenix's return by (see wake-up below).
+  maxBackoffMillis: 5_000,
   multiplier: 2,
   deadlineMillis: 60_000,
   maxRetryAfterMillis: 60_000,
@@ -55,6 +57,8 @@ export class RetryingTransport implements Transport {
   readonly #clock: RetryClock;
   /** Called before each retry, for counting. */
   onRetry: ((attempt: number, response: TransportResponse) => void) | undefined;
+  /** Resolved, and replaced, whenever a request succeeds: requests sleeping in backoff try again at once. */
+  #answered = deferred();
 
   constructor(inner: Transport, policy: RetryPolicy = {}, clock: RetryClock = REAL_CLOCK) {
     this.#inner = inner;
@@ -69,6 +73,8 @@ export class RetryingTransport implements Transport {
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - this.#clock.now();
       const response = await this.#inner.send(request, Math.max(1, Math.min(timeoutMillis, remaining)));
+      response.attempts = attempt;
+      if (response.status === "success") this.#wakeSleepers();
       if (response.status !== "retryable" || attempt >= this.#policy.maxAttempts) return response;
       let wait: number;
       if (response.retryAfterMillis !== undefined) {
@@ -81,13 +87,29 @@ export class RetryingTransport implements Transport {
       if (this.#clock.now() + wait >= deadline) return response;
       diag.debug(`phoenix-connector: retrying ${request.method} ${request.path} in ${wait} ms (attempt ${attempt + 1}): ${response.error.message}`);
       this.onRetry?.(attempt, response);
-      await this.#clock.sleep(wait);
+      // A backoff ends early when another request gets through (Phoenix is back); a server's Retry-After is honoured in full.
+      const sleep = response.retryAfterMillis === undefined ? Promise.race([this.#clock.sleep(wait), this.#answered.promise]) : this.#clock.sleep(wait);
+      if ((await unlessAborted(sleep, request.signal)) === "aborted") {
+        return { status: "failure", error: new Error("cancelled"), aborted: true, attempts: attempt };
+      }
     }
   }
 
   shutdown(): Promise<void> {
     return this.#inner.shutdown();
   }
+
+  #wakeSleepers(): void {
+    const answered = this.#answered;
+    this.#answered = deferred();
+    answered.resolve();
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 function definedOnly(policy: RetryPolicy): RetryPolicy {

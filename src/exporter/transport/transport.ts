@@ -13,12 +13,15 @@ export interface TransportRequest {
   contentType?: string;
   /** Extra headers for this request (credentials are added by the transport). */
   headers?: Record<string, string>;
+  /** Cancels the request and any retry still to come (e.g. at a shutdown deadline). */
+  signal?: AbortSignal;
 }
 
+/** `attempts` (set by a retrying transport) is how many requests the answer took, the first included. */
 export type TransportResponse =
-  | { status: "success"; statusCode: number; body: Uint8Array; headers: Record<string, string> }
-  | { status: "failure"; statusCode?: number; body?: Uint8Array; error: Error }
-  | { status: "retryable"; statusCode?: number; body?: Uint8Array; retryAfterMillis?: number; error: Error };
+  | { status: "success"; statusCode: number; body: Uint8Array; headers: Record<string, string>; attempts?: number }
+  | { status: "failure"; statusCode?: number; body?: Uint8Array; error: Error; attempts?: number; aborted?: boolean }
+  | { status: "retryable"; statusCode?: number; body?: Uint8Array; retryAfterMillis?: number; error: Error; attempts?: number };
 
 export interface Transport {
   send(request: TransportRequest, timeoutMillis: number): Promise<TransportResponse>;

@@ -118,3 +118,48 @@ describe("RetryingTransport", () => {
     expect(clock.slept).toEqual([]);
   });
 });
+
+describe("RetryingTransport, cancelled and woken", () => {
+  it("a cancelled request stops at once, mid-backoff, without another attempt", async () => {
+    server.faults.push(() => ({ kind: "respond", status: 503 }));
+    const controller = new AbortController();
+    // A clock whose sleeps never end: only the cancellation can end the wait.
+    const clock: RetryClock = { now: () => 0, sleep: () => new Promise(() => undefined), random: () => 0.5 };
+    const pending = new RetryingTransport(http, {}, clock).send({ ...GET, signal: controller.signal }, 2_000);
+    await new Promise((resolve) => server.events.once("request", resolve));
+    controller.abort();
+    expect(await pending).toMatchObject({ status: "failure", aborted: true, attempts: 1 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("a cancelled request in flight is abandoned and says so", async () => {
+    server.faults.push(() => ({ kind: "stall" }));
+    const controller = new AbortController();
+    const pending = http.send({ ...GET, signal: controller.signal }, 10_000);
+    await new Promise((resolve) => server.events.once("request", resolve));
+    controller.abort();
+    expect(await pending).toMatchObject({ status: "failure", aborted: true });
+  });
+
+  it("when one request gets through, the others sleeping in backoff try again at once (but a Retry-After is honoured)", async () => {
+    let down = true;
+    server.faults.push(({ path }) => (down && path === "/v1/projects" ? { kind: "respond", status: 503 } : undefined));
+    server.faults.push(({ path }) => (path === "/v1/limited" ? { kind: "respond", status: 429, headers: { "retry-after": "30" } } : undefined));
+    const sleeps: number[] = [];
+    // Backoffs that would last until the test times out, unless woken.
+    const clock: RetryClock = { now: () => 0, sleep: (ms) => (sleeps.push(ms), new Promise(() => undefined)), random: () => 0.99 };
+    const retrying = new RetryingTransport(http, { initialBackoffMillis: 60_000, maxBackoffMillis: 60_000, deadlineMillis: 600_000 }, clock);
+    const sleeper = retrying.send(GET, 2_000);
+    let limitedDone = false;
+    void retrying.send({ method: "GET", path: "/v1/limited" }, 2_000).then(() => (limitedDone = true));
+    while (sleeps.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    down = false;
+    expect((await retrying.send({ method: "GET", path: "/healthz" }, 2_000)).status).toBe("success");
+    expect(await sleeper).toMatchObject({ status: "success", attempts: 2 });
+    // The server asked the rate-limited request to wait 30 s: it still does.
+    expect(sleeps).toContain(30_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(limitedDone).toBe(false);
+  });
+});
+

@@ -1,0 +1,96 @@
+import { diag } from "@opentelemetry/api";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { PhoenixAuthenticationError } from "../../errors.js";
+import { bodyText, type Transport, type TransportResponse } from "../transport/transport.js";
+import { writeWithRecovery, type Attempt, type RequestOutcome } from "./batch-recovery.js";
+import { decodeSpan, type EncodedSpan } from "./encoded-span.js";
+import { projectResource, toReadableSpan } from "./otlp-readable-span.js";
+import { repairSpan } from "./span-repair.js";
+import type { SinkResult, SpanSink } from "./span-sink.js";
+
+/** Header values must be visible ASCII; other project names travel in the resource attribute only. */
+const HEADER_SAFE = /^[\x20-\x7e]+$/;
+
+/**
+ * OTLP/HTTP protobuf at `{endpoint}/v1/traces`, for Phoenix before 10.12
+ * (no REST span route). Serialised by OpenTelemetry's own
+ * `@opentelemetry/otlp-transformer`. The project travels both as the
+ * resource attribute `openinference.project.name` and the `x-project-name`
+ * header, which Phoenix reads first. Phoenix accepts re-sent spans silently
+ * here, so there are no duplicate reports; a 413 is split like on REST.
+ */
+export class OtlpSpanSink implements SpanSink {
+  readonly description: string;
+  readonly #transport: Transport;
+  readonly #endpoint: string;
+
+  constructor(transport: Transport, display: string) {
+    this.#transport = transport;
+    this.#endpoint = display;
+    this.description = `${display}/v1/traces (OTLP)`;
+  }
+
+  write(project: string, spans: readonly EncodedSpan[], timeoutMillis: number, signal?: AbortSignal): Promise<SinkResult> {
+    const resource = projectResource(project);
+    return writeWithRecovery(spans, (part) => this.#send(project, resource, part, timeoutMillis, signal), repairSpan);
+  }
+
+  async #send(
+    project: string,
+    resource: ReturnType<typeof projectResource>,
+    spans: readonly EncodedSpan[],
+    timeoutMillis: number,
+    signal?: AbortSignal,
+  ): Promise<Attempt> {
+    const body = ProtobufTraceSerializer.serializeRequest(spans.map((span) => toReadableSpan(decodeSpan(span), resource)));
+    if (!body) return { outcome: { kind: "refused", reason: "the OTLP serializer produced no body" }, retries: 0 };
+    const response = await this.#transport.send(
+      {
+        method: "POST",
+        path: "/v1/traces",
+        body,
+        contentType: "application/x-protobuf",
+        headers: HEADER_SAFE.test(project) ? { "x-project-name": project } : {},
+        ...(signal ? { signal } : {}),
+      },
+      timeoutMillis,
+    );
+    return { outcome: this.#classify(response), retries: (response.attempts ?? 1) - 1 };
+  }
+
+  #classify(response: TransportResponse): RequestOutcome {
+    if (response.status === "success") {
+      warnOnPartialSuccess(response.body);
+      return { kind: "accepted" };
+    }
+    if (response.status === "failure" && response.aborted) return { kind: "failed", failure: "aborted", error: response.error };
+    if (response.status === "retryable" || response.statusCode === undefined) {
+      return { kind: "failed", failure: "unavailable", error: response.error };
+    }
+    const { statusCode, body } = response;
+    if (statusCode === 401 || statusCode === 403) {
+      return { kind: "failed", failure: "unauthorized", error: new PhoenixAuthenticationError(statusCode, this.#endpoint) };
+    }
+    const reason = `HTTP ${statusCode} ${bodyText(body, 500)}`.trim();
+    if (statusCode === 413) return { kind: "split", cause: "too-large", reason };
+    return { kind: "refused", reason };
+  }
+
+  shutdown(): Promise<void> {
+    return this.#transport.shutdown();
+  }
+}
+
+/** OTLP lets a server accept part of a request; Phoenix answers an empty body, but say so if one ever does not. */
+function warnOnPartialSuccess(body: Uint8Array): void {
+  if (body.byteLength === 0) return;
+  try {
+    const partial = ProtobufTraceSerializer.deserializeResponse(body).partialSuccess;
+    const rejected = Number(partial?.rejectedSpans ?? 0);
+    if (rejected > 0) {
+      diag.warn(`phoenix-connector: Phoenix's OTLP endpoint rejected ${rejected} spans: ${partial?.errorMessage ?? "no reason given"}`);
+    }
+  } catch {
+    // Not an OTLP response body; the 2xx stands.
+  }
+}
