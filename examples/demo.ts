@@ -1,2 +1,134 @@
-// The main job lands with the connector; until then the demo says so and exits 0.
-process.stdout.write("phoenix-connector demo: the connector demo is not built yet.\n");
+/**
+ * The main job: a small RAG-plus-tool agent, run twice with two prompt
+ * versions as two connector jobs, each with metrics and evaluations, then a
+ * summary with the trace URLs.
+ *
+ *   npm run demo                                                   # offline: writes ./phoenix-data
+ *   PHOENIX_COLLECTOR_ENDPOINT=http://localhost:6006 npm run demo  # sends to that Phoenix
+ *
+ * The agent's own spans use the OpenTelemetry GenAI conventions and go
+ * through the same PhoenixSpanProcessor as the connector's spans: one
+ * pipeline, one mapping, 50-span / 3-second batches.
+ */
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { PhoenixConnector, PhoenixSpanProcessor, readAllPages } from "../src/index.js";
+import { QUESTIONS } from "./demo/knowledge-base.js";
+import { RagAgent, type PromptVersion } from "./demo/rag-agent.js";
+import { MODEL_NAME, StandInModel } from "./demo/stand-in-model.js";
+
+const PROJECT = "rag-agent-demo";
+const OFFLINE_DIRECTORY = "./phoenix-data";
+
+const PROMPTS: readonly PromptVersion[] = [
+  { version: "v1", system: "Answer the question from the context with just the value.", tools: [] },
+  {
+    version: "v2",
+    system: "Answer the question from the context with just the value. For arithmetic, call the calculator tool.",
+    tools: ["calculator"],
+  },
+];
+
+interface JobSummary {
+  version: string;
+  jobId: string;
+  accuracy: number;
+  routingF1: number;
+  tokens: number;
+  spans: number;
+  url: string;
+}
+
+const say = (line = "") => process.stdout.write(`${line}\n`);
+
+const configured = process.env.PHOENIX_COLLECTOR_ENDPOINT?.trim();
+const endpoint = configured || `file://${OFFLINE_DIRECTORY}`;
+say("phoenix-connector demo: a RAG + calculator agent, two prompt versions, one job each.");
+say(
+  configured
+    ? `Sending traces to ${configured} (PHOENIX_COLLECTOR_ENDPOINT), project "${PROJECT}".`
+    : `No PHOENIX_COLLECTOR_ENDPOINT set: writing traces to ${OFFLINE_DIRECTORY} (the local store). ` +
+        "Set PHOENIX_COLLECTOR_ENDPOINT=http://localhost:6006 to send them to Phoenix.",
+);
+
+// One pipeline for the application's spans and the connector's.
+const processor = new PhoenixSpanProcessor({ endpoint });
+const appTracer = new BasicTracerProvider({
+  resource: resourceFromAttributes({ "service.name": "rag-agent-demo", "openinference.project.name": PROJECT }),
+  spanProcessors: [processor],
+}).getTracer("rag-agent-demo");
+const connector = new PhoenixConnector({ spanProcessor: processor });
+
+try {
+  await connector.connect({ endpoint, projectId: PROJECT });
+  const summaries: JobSummary[] = [];
+  for (const prompt of PROMPTS) summaries.push(await runJob(prompt));
+
+  say();
+  say("prompt  accuracy  routing F1  tokens  spans");
+  for (const s of summaries) {
+    say(`${s.version.padEnd(6)}  ${s.accuracy.toFixed(2).padStart(8)}  ${s.routingF1.toFixed(2).padStart(10)}  ${String(s.tokens).padStart(6)}  ${String(s.spans).padStart(5)}`);
+  }
+  say();
+  say("Traces:");
+  for (const s of summaries) say(`  ${s.version}  ${s.url}`);
+  say();
+  // ── Comparison ───────────────────────────────────────────────────────────
+  // compareTraces (issue 7) prints its table here, e.g.
+  //   const comparison = await connector.compareTraces(summaries.map((s) => s.jobId));
+  say("Comparison: compareTraces is not built yet; the table above compares the two jobs' evaluations.");
+} finally {
+  await connector.disconnect();
+  // The connector never shuts down a processor it was given: the application does.
+  await processor.shutdown();
+}
+
+async function runJob(prompt: PromptVersion): Promise<JobSummary> {
+  const jobId = await connector.submitJob({
+    jobName: `rag-agent prompt ${prompt.version}`,
+    baseModel: MODEL_NAME,
+    algorithm: "prompt-engineering",
+    promptVersion: prompt.version,
+    systemPrompt: prompt.system,
+    tools: [...prompt.tools],
+    dataset: "demo-qa",
+  });
+  const agent = new RagAgent(appTracer, new StandInModel(), prompt);
+  const answers = [];
+  for (const [step, item] of QUESTIONS.entries()) {
+    const answer = agent.answer(item.question, connector.jobContext(jobId));
+    answers.push(answer);
+    await connector.logMetrics({
+      jobId,
+      step,
+      metrics: { latency_ms: Number(answer.latencyMs.toFixed(3)), total_tokens: answer.tokens, correct: answer.text === item.answer ? 1 : 0 },
+    });
+  }
+  const exact = await connector.logEvaluation({
+    jobId,
+    evalName: "answer_exact_match",
+    predictions: answers.map((a) => a.text),
+    references: QUESTIONS.map((q) => q.answer),
+    categorical: false,
+  });
+  const routing = await connector.logEvaluation({
+    jobId,
+    evalName: "routing",
+    predictions: answers.map((a) => a.route),
+    references: QUESTIONS.map((q) => q.route),
+  });
+  const tokens = answers.reduce((sum, a) => sum + a.tokens, 0);
+  await connector.completeJob(jobId, { status: "succeeded", outputData: { accuracy: exact.scores.accuracy, tokens } });
+  // Read the trace back through the same back end (Phoenix or the local store).
+  const project = connector.project.name;
+  const spans = await readAllPages((cursor) => connector.backend.readSpans(project, { traceIds: [jobId], limit: 1000, ...(cursor ? { cursor } : {}) }));
+  return {
+    version: prompt.version,
+    jobId,
+    accuracy: exact.scores.accuracy ?? 0,
+    routingF1: routing.scores.f1 ?? 0,
+    tokens,
+    spans: spans.length,
+    url: connector.getTraceUrl(jobId),
+  };
+}

@@ -1,4 +1,6 @@
 export * from "./exporter/index.js";
 export * from "./mapping/index.js";
 export * from "./errors.js";
+export * from "./connector/index.js";
+export * from "./hallucination/index.js";
 export type { PhoenixConnectionOptions } from "./config/phoenix-config.js";
