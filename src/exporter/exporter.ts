@@ -4,10 +4,11 @@ import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
 import { checkProjectName, resolveConnection, resolveDefaultProject } from "../config/phoenix-config.js";
 import { readPhoenixEnvironment } from "../config/environment.js";
-import { PhoenixConfigurationError } from "../errors.js";
+import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { mapSpan, type MapSpanOptions } from "../mapping/map-span.js";
+import type { PhoenixSpan } from "../mapping/phoenix-span.js";
 import { createSpanSink } from "./delivery/create-span-sink.js";
-import { DeliveryQueue } from "./delivery/delivery-queue.js";
+import { DeliveryQueue, type SubmitOutcome } from "./delivery/delivery-queue.js";
 import { DeliveryCounters, type DeliveryStats } from "./delivery/delivery-stats.js";
 import { DeliverySummary, formatSummary } from "./delivery/delivery-summary.js";
 import type { SpanSink } from "./delivery/span-sink.js";
@@ -125,6 +126,18 @@ export class PhoenixSpanExporter implements SpanExporter {
     if (this.#shutdown) return false;
     void this.#queue.submit(spans);
     return true;
+  }
+
+  /**
+   * Sends spans that are Phoenix spans already (e.g. read from an export
+   * file) to `project`, through the same delivery as exported spans: bounds,
+   * retries, partial-batch recovery, duplicate handling and the spool.
+   * Resolves with what became of them: a span Phoenix already stores counts
+   * as a duplicate, not a failure.
+   */
+  async sendPhoenixSpans(project: string, spans: readonly PhoenixSpan[]): Promise<SubmitOutcome> {
+    if (this.#shutdown) throw new PhoenixInputError("PhoenixSpanExporter is shut down.");
+    return this.#queue.submitMapped(checkProjectName(project, "The project"), spans);
   }
 
   /**

@@ -12,3 +12,4 @@ export type { RetryPolicy } from "./transport/retrying-transport.js";
 export type { Transport, TransportRequest, TransportResponse } from "./transport/transport.js";
 export type { SpanSink, SinkResult, SinkFailure, RejectedSpan, RejectionCause } from "./delivery/span-sink.js";
 export type { EncodedSpan } from "./delivery/encoded-span.js";
+export type { SubmitOutcome } from "./delivery/delivery-queue.js";

@@ -11,6 +11,12 @@ export interface DeliveryQueueOptions {
   sink: SpanSink;
   /** ReadableSpan → Phoenix span; runs off the application's call path. */
   map: (span: ReadableSpan) => PhoenixSpan;
+  /**
+   * The last step before a span is encoded, for every span whatever its
+   * entry point (mapped here or handed over already mapped, as by an
+   * import): masking and size limits belong here. Default: none.
+   */
+  prepare?: (span: PhoenixSpan) => PhoenixSpan;
   /** The project a span goes to. */
   projectOf: (span: ReadableSpan) => string;
   /** Spans per request. */
@@ -33,11 +39,27 @@ export interface DeliveryQueueOptions {
   onTrouble?: () => void;
 }
 
+/** What became of the spans of one `submit` / `submitMapped` call; every span is counted once. */
+export interface SubmitOutcome {
+  /** Stored now. */
+  delivered: number;
+  /** Already stored (a retry after a lost answer, or an import run twice). */
+  duplicates: number;
+  /** Refused for good, each with the reason. */
+  rejected: RejectedSpan[];
+  /** Not delivered within this process: spooled for later, or dropped (see `stats()`). */
+  undelivered: number;
+}
+
 interface Ticket {
   outstanding: number;
-  ok: boolean;
-  done: (ok: boolean) => void;
+  outcome: SubmitOutcome;
+  done: (outcome: SubmitOutcome) => void;
 }
+
+type Incoming =
+  | { spans: readonly ReadableSpan[]; project?: undefined; ticket: Ticket }
+  | { spans: readonly PhoenixSpan[]; project: string; ticket: Ticket };
 
 interface Batch {
   project: string;
@@ -82,7 +104,7 @@ export class DeliveryQueue {
   readonly #options: DeliveryQueueOptions;
   readonly #counters: DeliveryCounters;
   readonly #abort = new AbortController();
-  #incoming: Array<{ spans: readonly ReadableSpan[]; ticket: Ticket }> = [];
+  #incoming: Incoming[] = [];
   #ready: Batch[] = [];
   readonly #inFlight = new Set<Batch>();
   /** Spans and bytes in `#ready` and `#inFlight`. */
@@ -109,10 +131,25 @@ export class DeliveryQueue {
 
   /** Queues spans; resolves true when all were delivered (or already stored), false when any was refused, dropped or spooled. */
   submit(spans: readonly ReadableSpan[]): Promise<boolean> {
+    return this.#enqueue(spans, undefined).then((o) => o.rejected.length === 0 && o.undelivered === 0);
+  }
+
+  /**
+   * Queues spans that are Phoenix spans already (an import), for `project`,
+   * through the same bounds, retries, recovery and spool; resolves with what
+   * became of each of them.
+   */
+  submitMapped(project: string, spans: readonly PhoenixSpan[]): Promise<SubmitOutcome> {
+    return this.#enqueue(spans, project);
+  }
+
+  #enqueue(spans: readonly ReadableSpan[] | readonly PhoenixSpan[], project: string | undefined): Promise<SubmitOutcome> {
     return new Promise((resolve) => {
-      if (spans.length === 0) return resolve(true);
+      const outcome: SubmitOutcome = { delivered: 0, duplicates: 0, rejected: [], undelivered: 0 };
+      if (spans.length === 0) return resolve(outcome);
       this.#counters.received += spans.length;
-      this.#incoming.push({ spans, ticket: { outstanding: spans.length, ok: true, done: resolve } });
+      const ticket: Ticket = { outstanding: spans.length, outcome, done: resolve };
+      this.#incoming.push(project === undefined ? { spans: spans as readonly ReadableSpan[], ticket } : { spans: spans as readonly PhoenixSpan[], project, ticket });
       this.#schedule();
     });
   }
@@ -242,17 +279,26 @@ export class DeliveryQueue {
   #prepare(): void {
     const incoming = this.#incoming;
     this.#incoming = [];
-    for (const { spans, ticket } of incoming) {
+    const prepare = this.#options.prepare;
+    for (const entry of incoming) {
+      const { spans, ticket } = entry;
       const byProject = new Map<string, EncodedSpan[]>();
       for (const span of spans) {
         let encoded: EncodedSpan;
         let project: string;
         try {
-          encoded = encodeSpan(this.#options.map(span));
-          project = this.#options.projectOf(span);
+          let mapped: PhoenixSpan;
+          if (entry.project === undefined) {
+            mapped = this.#options.map(span as ReadableSpan);
+            project = this.#options.projectOf(span as ReadableSpan);
+          } else {
+            mapped = span as PhoenixSpan;
+            project = entry.project;
+          }
+          encoded = encodeSpan(prepare ? prepare(mapped) : mapped);
         } catch (error) {
           this.#counters.drop("unmappable", 1);
-          settle(ticket, 1, false);
+          settleUndelivered(ticket, 1);
           this.#options.onTrouble?.();
           diag.error(`phoenix-connector: could not map span "${safeName(span)}"; dropped: ${(error as Error).message}`);
           continue;
@@ -324,7 +370,7 @@ export class DeliveryQueue {
       return;
     }
     this.#counters.drop(reason, batch.spans.length);
-    settle(batch.ticket, batch.spans.length, false);
+    settleUndelivered(batch.ticket, batch.spans.length);
     this.#options.onTrouble?.();
   }
 
@@ -333,7 +379,7 @@ export class DeliveryQueue {
     // Spans read from the spool and written back (a failed replay) were counted when first spooled.
     if (!batch.lease) this.#counters.spooled += result.written;
     if (result.reason) this.#counters.drop(result.reason, result.refused);
-    settle(batch.ticket, batch.spans.length, false);
+    settleUndelivered(batch.ticket, batch.spans.length);
     this.#options.onTrouble?.();
   }
 
@@ -383,8 +429,8 @@ export class DeliveryQueue {
     counters.repaired += result.repaired ?? 0;
     if (batch.lease) counters.replayed += result.delivered + result.duplicates;
     this.#reportRejected(batch.project, result.rejected);
-    settle(batch.ticket, result.delivered + result.duplicates, true);
-    settle(batch.ticket, result.rejected.length, false);
+    settleStored(batch.ticket, result.delivered, result.duplicates);
+    settleRejected(batch.ticket, result.rejected);
     if (retries > 0 || result.rejected.length > 0 || (result.repaired ?? 0) > 0) this.#options.onTrouble?.();
 
     if (result.failed.length === 0) {
@@ -511,14 +557,31 @@ export class DeliveryQueue {
   }
 }
 
-function settle(ticket: Ticket | undefined, count: number, ok: boolean): void {
-  if (!ticket || count === 0) return;
-  if (!ok) ticket.ok = false;
-  ticket.outstanding -= count;
-  if (ticket.outstanding <= 0) ticket.done(ticket.ok);
+function settleStored(ticket: Ticket | undefined, delivered: number, duplicates: number): void {
+  if (!ticket || delivered + duplicates === 0) return;
+  ticket.outcome.delivered += delivered;
+  ticket.outcome.duplicates += duplicates;
+  countDown(ticket, delivered + duplicates);
 }
 
-function safeName(span: ReadableSpan): string {
+function settleRejected(ticket: Ticket | undefined, rejected: readonly RejectedSpan[]): void {
+  if (!ticket || rejected.length === 0) return;
+  ticket.outcome.rejected.push(...rejected);
+  countDown(ticket, rejected.length);
+}
+
+function settleUndelivered(ticket: Ticket | undefined, count: number): void {
+  if (!ticket || count === 0) return;
+  ticket.outcome.undelivered += count;
+  countDown(ticket, count);
+}
+
+function countDown(ticket: Ticket, count: number): void {
+  ticket.outstanding -= count;
+  if (ticket.outstanding <= 0) ticket.done(ticket.outcome);
+}
+
+function safeName(span: { name: unknown }): string {
   try {
     return String(span.name).slice(0, 100);
   } catch {
