@@ -69,6 +69,56 @@ export function readBatchEnvironment(env: NodeJS.ProcessEnv = process.env): Batc
   return out;
 }
 
+/**
+ * The OpenInference trace-config variables (`OPENINFERENCE_HIDE_INPUTS`…),
+ * with the meaning OpenInference gives them; the `privacy` options win over
+ * them. Flags read true/false (also 1/0, yes/no); anything else is warned
+ * about and ignored.
+ */
+export interface OpenInferenceEnvironment {
+  hideInputs?: boolean;
+  hideOutputs?: boolean;
+  hideInputMessages?: boolean;
+  hideOutputMessages?: boolean;
+  hideInputImages?: boolean;
+  hideInputText?: boolean;
+  hideOutputText?: boolean;
+  hideEmbeddingVectors?: boolean;
+  hideLLMInvocationParameters?: boolean;
+  hideLLMTools?: boolean;
+  hidePrompts?: boolean;
+  base64ImageMaxLength?: number;
+}
+
+type OpenInferenceFlag = Exclude<keyof OpenInferenceEnvironment, "base64ImageMaxLength">;
+
+/** Each flag and its variable, as OpenInference names them. */
+export const OPENINFERENCE_FLAG_VARIABLES: ReadonlyMap<OpenInferenceFlag, string> = new Map<OpenInferenceFlag, string>([
+  ["hideInputs", "OPENINFERENCE_HIDE_INPUTS"],
+  ["hideOutputs", "OPENINFERENCE_HIDE_OUTPUTS"],
+  ["hideInputMessages", "OPENINFERENCE_HIDE_INPUT_MESSAGES"],
+  ["hideOutputMessages", "OPENINFERENCE_HIDE_OUTPUT_MESSAGES"],
+  ["hideInputImages", "OPENINFERENCE_HIDE_INPUT_IMAGES"],
+  ["hideInputText", "OPENINFERENCE_HIDE_INPUT_TEXT"],
+  ["hideOutputText", "OPENINFERENCE_HIDE_OUTPUT_TEXT"],
+  ["hideEmbeddingVectors", "OPENINFERENCE_HIDE_EMBEDDING_VECTORS"],
+  ["hideLLMInvocationParameters", "OPENINFERENCE_HIDE_LLM_INVOCATION_PARAMETERS"],
+  ["hideLLMTools", "OPENINFERENCE_HIDE_LLM_TOOLS"],
+  ["hidePrompts", "OPENINFERENCE_HIDE_PROMPTS"],
+]);
+export const OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH = "OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH";
+
+export function readOpenInferenceEnvironment(env: NodeJS.ProcessEnv = process.env): OpenInferenceEnvironment {
+  const out: OpenInferenceEnvironment = {};
+  for (const [flag, name] of OPENINFERENCE_FLAG_VARIABLES) {
+    const value = booleanFrom(env, name);
+    if (value !== undefined) out[flag] = value;
+  }
+  const maxLength = nonNegativeInteger(env, OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH);
+  if (maxLength !== undefined) out.base64ImageMaxLength = maxLength;
+  return out;
+}
+
 /** An integer ≥ 1 from the environment, or undefined (with one warning) when unset or invalid. */
 export function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const value = integerFrom(env, name);

@@ -7,6 +7,7 @@ import { readPhoenixEnvironment } from "../config/environment.js";
 import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { mapSpan, type MapSpanOptions } from "../mapping/map-span.js";
 import type { PhoenixSpan } from "../mapping/phoenix-span.js";
+import { createPrepareStage } from "../privacy/prepare-stage.js";
 import { createSpanSink } from "./delivery/create-span-sink.js";
 import { DeliveryQueue, type SubmitOutcome } from "./delivery/delivery-queue.js";
 import { DeliveryCounters, type DeliveryStats } from "./delivery/delivery-stats.js";
@@ -65,6 +66,8 @@ export class PhoenixSpanExporter implements SpanExporter {
     this.#shutdownTimeoutMillis =
       integerOption("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 0) ?? EXPORTER_DEFAULTS.shutdownTimeoutMillis;
     const mapping: MapSpanOptions = options.mapping ?? {};
+    // Masking, hostile values and size limits, for every span whatever its entry point (docs/privacy.md).
+    const { prepare, limits } = createPrepareStage(options.privacy, options.limits);
     const clock = runtime.clock ?? REAL_CLOCK;
 
     this.endpoint = connection.endpoint.display;
@@ -78,8 +81,10 @@ export class PhoenixSpanExporter implements SpanExporter {
     this.#queue = new DeliveryQueue({
       sink: this.#sink,
       map: (span) => mapSpan(span, mapping),
+      prepare,
       projectOf: project.explicit ? () => project.name : projectFromResource(project.name),
       maxSpansPerRequest,
+      maxRequestBytes: limits.maxRequestBytes,
       concurrency,
       timeoutMillis,
       maxQueuedSpans,

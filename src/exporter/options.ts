@@ -1,5 +1,6 @@
 import type { PhoenixConnectionOptions } from "../config/phoenix-config.js";
 import type { MapSpanOptions } from "../mapping/map-span.js";
+import type { PhoenixLimitOptions, PhoenixPrivacyOptions } from "../privacy/privacy-options.js";
 import type { RetryPolicy } from "./transport/retrying-transport.js";
 
 /** How spans travel: Phoenix's REST span route, OTLP/HTTP protobuf, or REST with a switch to OTLP where the route is missing. */
@@ -49,6 +50,14 @@ export interface PhoenixSpanExporterOptions extends PhoenixConnectionOptions {
   shutdownTimeoutMillis?: number;
   /** Interval of the `diag` summary line logged while delivery has trouble; 0 turns it off. Default 60 000 ms. */
   summaryIntervalMillis?: number;
+  /**
+   * What is hidden before spans leave the process: the OpenInference settings
+   * (each falling back to its `OPENINFERENCE_*` variable), your own `mask`,
+   * and an optional redactor of secrets and personal data. See docs/privacy.md.
+   */
+  privacy?: PhoenixPrivacyOptions;
+  /** Size caps per attribute value, per span and per request. See docs/privacy.md for the defaults. */
+  limits?: PhoenixLimitOptions;
 }
 
 export const EXPORTER_DEFAULTS = {

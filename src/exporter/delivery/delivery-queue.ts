@@ -1,6 +1,8 @@
 import { diag } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
+import { REQUEST_ENVELOPE_BYTES } from "../../privacy/limits.js";
+import { SpanTooLargeError } from "../../privacy/span-size.js";
 import type { Spool, SpoolLease } from "../spool/spool.js";
 import type { RetryClock } from "../transport/retrying-transport.js";
 import type { DeliveryCounters, DropReason } from "./delivery-stats.js";
@@ -21,6 +23,12 @@ export interface DeliveryQueueOptions {
   projectOf: (span: ReadableSpan) => string;
   /** Spans per request. */
   maxSpansPerRequest: number;
+  /**
+   * Most bytes of one request body (the spans' JSON and the envelope):
+   * requests are cut to stay under it, and a span that cannot fit alone is
+   * dropped and counted as `too-large`. Default: no cap.
+   */
+  maxRequestBytes?: number;
   /** Most requests in flight at once. */
   concurrency: number;
   /** Per-request timeout. */
@@ -297,20 +305,30 @@ export class DeliveryQueue {
           }
           encoded = encodeSpan(prepare ? prepare(mapped) : mapped);
         } catch (error) {
-          this.#counters.drop("unmappable", 1);
+          const tooLarge = error instanceof SpanTooLargeError;
+          this.#counters.drop(tooLarge ? "too-large" : "unmappable", 1);
           settleUndelivered(ticket, 1);
           this.#options.onTrouble?.();
-          diag.error(`phoenix-connector: could not map span "${safeName(span)}"; dropped: ${(error as Error).message}`);
+          diag.error(`phoenix-connector: could not ${tooLarge ? "fit" : "map"} span "${safeName(span)}"; dropped: ${(error as Error).message}`);
+          continue;
+        }
+        if (encoded.bytes + REQUEST_ENVELOPE_BYTES > (this.#options.maxRequestBytes ?? Infinity)) {
+          // Never blocks the queue: a span no request can carry is reported and dropped.
+          this.#counters.drop("too-large", 1);
+          settleUndelivered(ticket, 1);
+          this.#options.onTrouble?.();
+          diag.error(
+            `phoenix-connector: span ${encoded.spanId} (trace ${encoded.traceId}) is ${encoded.bytes} bytes, more than maxRequestBytes ` +
+              `(${this.#options.maxRequestBytes}) lets one request carry; dropped.`,
+          );
           continue;
         }
         let list = byProject.get(project);
         if (!list) byProject.set(project, (list = []));
         list.push(encoded);
       }
-      const size = this.#options.maxSpansPerRequest;
       for (const [project, list] of byProject) {
-        for (let i = 0; i < list.length; i += size) {
-          const part = list.slice(i, i + size);
+        for (const part of cutRequests(list, this.#options.maxSpansPerRequest, this.#options.maxRequestBytes ?? Infinity)) {
           this.#admit({ project, spans: part, bytes: totalBytes(part), ticket, lease: undefined });
         }
       }
@@ -579,6 +597,25 @@ function settleUndelivered(ticket: Ticket | undefined, count: number): void {
 function countDown(ticket: Ticket, count: number): void {
   ticket.outstanding -= count;
   if (ticket.outstanding <= 0) ticket.done(ticket.outcome);
+}
+
+/** Consecutive requests of at most `maxSpans` spans and `maxBytes` bytes of body each (every span fits alone: checked before). */
+function cutRequests(spans: readonly EncodedSpan[], maxSpans: number, maxBytes: number): EncodedSpan[][] {
+  const parts: EncodedSpan[][] = [];
+  let part: EncodedSpan[] = [];
+  let bytes = REQUEST_ENVELOPE_BYTES;
+  for (const span of spans) {
+    // One comma between spans.
+    if (part.length > 0 && (part.length >= maxSpans || bytes + 1 + span.bytes > maxBytes)) {
+      parts.push(part);
+      part = [];
+      bytes = REQUEST_ENVELOPE_BYTES;
+    }
+    bytes += (part.length > 0 ? 1 : 0) + span.bytes;
+    part.push(span);
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 function safeName(span: { name: unknown }): string {
