@@ -72,11 +72,14 @@ export class HttpTransport implements Transport {
         bodyTimeout: timeoutMillis,
         signal: controller.signal,
       });
-      const body = new Uint8Array(await response.body.arrayBuffer());
+      const raw = new Uint8Array(await response.body.arrayBuffer());
       const statusCode = response.statusCode;
       if (statusCode >= 200 && statusCode < 300) {
-        return { status: "success", statusCode, body, headers: flattenHeaders(response.headers) };
+        return { status: "success", statusCode, body: raw, headers: flattenHeaders(response.headers) };
       }
+      // An error answer may echo the request (a proxy's debug page, a misconfigured
+      // server): credentials are replaced before anything quotes it.
+      const body = scrubBody(raw, this.#credentials);
       const error = new Error(`HTTP ${statusCode}${describeBody(body)}`);
       if (RETRYABLE_STATUS.has(statusCode)) {
         const retryAfterMillis = parseRetryAfter(response.headers["retry-after"]);
