@@ -12,7 +12,7 @@
  */
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
-import { PhoenixConnector, PhoenixSpanProcessor, readAllPages } from "../src/index.js";
+import { PhoenixConnector, PhoenixSpanProcessor, formatComparison, readAllPages } from "../src/index.js";
 import { QUESTIONS } from "./demo/knowledge-base.js";
 import { RagAgent, type PromptVersion } from "./demo/rag-agent.js";
 import { MODEL_NAME, StandInModel } from "./demo/stand-in-model.js";
@@ -74,9 +74,17 @@ try {
   for (const s of summaries) say(`  ${s.version}  ${s.url}`);
   say();
   // ── Comparison ───────────────────────────────────────────────────────────
-  // compareTraces (issue 7) prints its table here, e.g.
-  //   const comparison = await connector.compareTraces(summaries.map((s) => s.jobId));
-  say("Comparison: compareTraces is not built yet; the table above compares the two jobs' evaluations.");
+  // Both traces read back and compared: totals, metrics with the best marked,
+  // the evaluations, and the steps aligned. Phoenix stores spans shortly after
+  // acknowledging them, so against a server the comparison waits for each
+  // trace to be stored completely (bounded).
+  const comparison = await connector.compareTraces(
+    summaries.map((s) => s.jobId),
+    configured ? { wait: { timeoutMillis: 30_000 } } : {},
+  );
+  say(`Comparison (A = prompt ${summaries[0]!.version}, B = prompt ${summaries[1]!.version}):`);
+  say();
+  process.stdout.write(formatComparison(comparison, { maxSteps: 8 }));
 } finally {
   await connector.disconnect();
   // The connector never shuts down a processor it was given: the application does.

@@ -1,7 +1,13 @@
+import type { Writable } from "node:stream";
 import type { PhoenixConnectionOptions } from "../config/phoenix-config.js";
 import type { PhoenixAnnotatorKind } from "./backend/backend.js";
 import type { HallucinationDetectorLike, HallucinationInput, HallucinationResult } from "../hallucination/types.js";
 import type { SpanType } from "./span-types.js";
+import type { TraceWaitOptions } from "./comparison/read-traces.js";
+import type { MetricDirection, TraceComparison } from "./comparison/types.js";
+import type { ExportProgress, ExportSummary } from "./transfer/export-traces.js";
+import type { ImportProgress, ImportSummary, NewIdsOption } from "./transfer/import-traces.js";
+import type { PhoenixSpanExporter } from "../exporter/exporter.js";
 
 /**
  * The connector API, independent of where the data goes: `PhoenixConnector`
@@ -31,6 +37,76 @@ export interface Connector {
   flush(): Promise<FlushReport>;
   /** Completes open jobs, delivers everything, shuts the pipeline down. Idempotent. */
   disconnect(): Promise<void>;
+  /** Reads traces back and compares them: per-trace totals, aligned steps, evaluations, best and deltas. */
+  compareTraces(jobIds: readonly string[], options?: CompareTracesOptions): Promise<TraceComparison>;
+  /** Streams traces (spans and annotations) to a JSON-lines trace file. */
+  exportTrace(selection: ExportTraceSelection, output: string | Writable, options?: ExportTraceOptions): Promise<ExportSummary>;
+  /** Sends a trace file's spans (through the exporter's delivery) and annotations to a project. */
+  importTraces(file: string, options?: ImportTracesOptions): Promise<ImportSummary>;
+}
+
+export interface CompareTracesOptions {
+  /**
+   * Project of the trace ids that are not jobs of this connector (a job's
+   * trace is read from the job's project). Default the connected project.
+   */
+  projectId?: string;
+  /**
+   * Phoenix stores spans after acknowledging them, so a trace compared
+   * straight after completeJob can be incomplete on a real server: wait up to
+   * `timeoutMillis` per trace until its root span is stored and its span
+   * count holds still for `settleMillis` (default 1000). Default: no wait.
+   */
+  wait?: TraceWaitOptions;
+  /** Rank a metric or annotation name lower- or higher-is-better yourself (see metric-direction.ts for the guess). */
+  metricDirections?: Record<string, MetricDirection>;
+}
+
+/**
+ * What to export: a job (trace) id, several, or a window of a project:
+ * the traces with a span that started in [start, end), exported whole.
+ */
+export type ExportTraceSelection = string | readonly string[] | ExportTraceWindow;
+
+export interface ExportTraceWindow {
+  /** Project name or global id; default the connected project. */
+  projectId?: string;
+  /** Inclusive; a Date, epoch ms, a zoned ISO time, a date (UTC), or a duration back from now (`12h`). Default: open. */
+  start?: TimeInput;
+  /** Exclusive; same forms as `start`. Default: open. */
+  end?: TimeInput;
+}
+
+export interface ExportTraceOptions {
+  /** For trace ids that are not jobs of this connector: their project. Default the connected project. */
+  projectId?: string;
+  /** For trace ids: wait for each trace to be stored completely (as in compareTraces). */
+  wait?: TraceWaitOptions;
+  onProgress?: (progress: ExportProgress) => void;
+}
+
+export interface ImportTracesOptions {
+  /** Project name or global id to import into; default the connected project. A new name is created. */
+  projectId?: string;
+  /**
+   * Give the copy new trace and span ids (parents and annotation targets
+   * follow). Needed to copy traces onto a server that stores them already, in
+   * any project: Phoenix refuses a span id it stores anywhere. `true` derives
+   * them under a random seed (a new copy each run; a resumed import keeps its
+   * seed); `{ seed }` under yours (the same copy each run).
+   */
+  newIds?: NewIdsOption;
+  /** Continue an interrupted import of the file (its progress file) instead of refusing to start over. */
+  resume?: boolean;
+  /** Start over, replacing an interrupted import's progress file. */
+  restart?: boolean;
+  /** Where the progress is kept; default `<file>.import-progress.json`. */
+  progressFile?: string;
+  /** Spans per chunk, the unit of progress and resumption; default 500. */
+  spansPerChunk?: number;
+  /** Send through this exporter (e.g. one with a spool); default a new one on the connector's endpoint, shut down at the end. */
+  exporter?: PhoenixSpanExporter;
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 /**

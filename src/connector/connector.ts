@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import {
   ROOT_CONTEXT,
   SpanStatusCode,
@@ -12,7 +13,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOnSampler, BasicTracerProvider, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { SEMRESATTRS_PROJECT_NAME, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { readPhoenixEnvironment } from "../config/environment.js";
-import { checkProjectName, resolveConnection, resolveDefaultProject } from "../config/phoenix-config.js";
+import { checkProjectName, resolveConnection, resolveDefaultProject, type PhoenixConnectionOptions } from "../config/phoenix-config.js";
 import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { PhoenixSpanProcessor, type PhoenixBatchOptions } from "../exporter/processor.js";
 import { integerOption } from "../exporter/validate.js";
@@ -25,8 +26,13 @@ import { AnnotationQueue } from "./annotations/annotation-queue.js";
 import { isProjectGlobalId, type PhoenixBackend, type PhoenixProjectRef } from "./backend/backend.js";
 import { backendFor } from "./backend/open-backend.js";
 import type {
+  CompareTracesOptions,
   CompleteJobOptions,
   ConnectOptions,
+  ExportTraceOptions,
+  ExportTraceSelection,
+  ExportTraceWindow,
+  ImportTracesOptions,
   DetectHallucinationOptions,
   Connector,
   EvaluationResult,
@@ -46,12 +52,20 @@ import { grounding } from "../hallucination/grounding/detector.js";
 import { toHallucinationDetector } from "../hallucination/custom-detector.js";
 import type { HallucinationDetectorLike, HallucinationResult } from "../hallucination/types.js";
 import { evaluationScores } from "./evaluation-scores.js";
+import { keepingProcessAlive } from "./keep-alive.js";
 import { ioAttributes } from "./io-attributes.js";
 import { jsonObject } from "./json-object.js";
 import { checkNumericRecord } from "./numeric-record.js";
 import { PHOENIX_KIND_OF_SPAN_TYPE, parseSpanType, type SpanType } from "./span-types.js";
 import { spanTimes } from "./span-timing.js";
 import { checkTrainingConfig, trainingConfigAttributes } from "./training-config.js";
+import { checkTraceIds, compareStoredTraces } from "./comparison/compare-stored.js";
+import type { TraceComparison } from "./comparison/types.js";
+import { exportTraces, type ExportSummary } from "./transfer/export-traces.js";
+import { importTraceFile, type ImportSummary } from "./transfer/import-traces.js";
+import { windowTime } from "./transfer/window-time.js";
+import { PhoenixSpanExporter } from "../exporter/exporter.js";
+import type { PhoenixAnnotationDataOf, PhoenixAnnotationTarget } from "./backend/backend.js";
 
 export interface PhoenixConnectorOptions {
   /**
@@ -82,6 +96,8 @@ export interface PhoenixConnectorOptions {
 }
 
 interface Connection {
+  /** Endpoint and credentials as given to connect (the rest from PHOENIX_*), for the exporters imports build. */
+  connectionOptions: PhoenixConnectionOptions;
   backend: PhoenixBackend;
   project: PhoenixProjectRef;
   processor: SpanProcessor;
@@ -183,7 +199,7 @@ export class PhoenixConnector implements Connector {
       let project: PhoenixProjectRef;
       try {
         const requested = options.projectId ?? (env.projectName !== undefined ? resolveDefaultProject(undefined, env).name : undefined);
-        project = await pickProject(backend, requested);
+        project = await keepingProcessAlive(() => pickProject(backend, requested));
       } catch (error) {
         await backend.close();
         throw error;
@@ -203,7 +219,8 @@ export class PhoenixConnector implements Connector {
         maxWaitMillis: this.#options.annotationTimeoutMillis ?? 60_000,
         autoFlushMillis: this.#options.annotationDelayMillis ?? 3_000,
       });
-      this.#connection = { backend, project, processor, ownsProcessor, annotations, providers: new Map() };
+      const connectionOptions = definedOnly({ endpoint: options.endpoint, apiKey: options.apiKey, headers: options.headers, ca: options.ca });
+      this.#connection = { connectionOptions, backend, project, processor, ownsProcessor, annotations, providers: new Map() };
     } finally {
       this.#connecting = false;
     }
@@ -482,9 +499,149 @@ export class PhoenixConnector implements Connector {
    */
   async flush(): Promise<FlushReport> {
     const connection = this.#connected();
-    await connection.processor.forceFlush();
-    const result = await connection.annotations.flush();
-    return { annotationsStored: result.stored, annotationsFailed: result.failed };
+    // Awaited on purpose: the bounded waits for Phoenix must not let a script end mid-way.
+    return keepingProcessAlive(async () => {
+      await connection.processor.forceFlush();
+      const result = await connection.annotations.flush();
+      return { annotationsStored: result.stored, annotationsFailed: result.failed };
+    });
+  }
+
+  /**
+   * Reads each trace back from Phoenix (or the local store) — its spans, all
+   * cursor pages, and its trace and span annotations — and compares them:
+   * `traces` (root, status, start, latency, spans by kind, tokens, cost,
+   * errors, models), `spans` aligned by their path of names, `evaluations`
+   * (every annotation name) and `summary` (per metric the best trace and each
+   * trace's delta against the first, the baseline).
+   *
+   * A job of this connector is read from its project; other trace ids from
+   * `projectId`, else the connected project. Ids not found are listed in
+   * `missing`. Phoenix stores spans after acknowledging them: right after
+   * completeJob, pass `wait` on a real server.
+   *
+   * @throws PhoenixInputError for an empty list or a malformed id
+   * @throws PhoenixTraceNotFoundError when none of the traces is found
+   */
+  async compareTraces(jobIds: readonly string[], options: CompareTracesOptions = {}): Promise<TraceComparison> {
+    const connection = this.#connected();
+    checkTraceIds(jobIds);
+    const fallback = options.projectId ?? connection.project.name;
+    return compareStoredTraces(
+      connection.backend,
+      jobIds.map((traceId) => ({ traceId, project: this.#jobs.get(traceId)?.project.name ?? fallback })),
+      {
+        clock: this.#options.clock ?? REAL_CLOCK,
+        ...definedOnly({ wait: options.wait, metricDirections: options.metricDirections }),
+      },
+    );
+  }
+
+  /**
+   * Streams traces — spans as Phoenix returns them, then their span and trace
+   * annotations — to a JSON-lines trace file (see docs/cli.md for the
+   * format), or to a stream. `selection` is a job (trace) id, several, or a
+   * window `{ projectId, start, end }` of a project: the traces with a span
+   * started in [start, end), exported whole.
+   *
+   * @throws PhoenixInputError for a malformed id or window
+   * @throws PhoenixTraceNotFoundError when none of the trace ids is stored
+   */
+  async exportTrace(selection: ExportTraceSelection, output: string | Writable, options: ExportTraceOptions = {}): Promise<ExportSummary> {
+    const connection = this.#connected();
+    const clock = this.#options.clock ?? REAL_CLOCK;
+    const progress = definedOnly({ onProgress: options.onProgress });
+    if (typeof selection === "string" || Array.isArray(selection)) {
+      const ids: string[] = typeof selection === "string" ? [selection] : [...(selection as readonly string[])];
+      checkTraceIds(ids);
+      const projects = new Set(ids.map((id) => this.#jobs.get(id)?.project.name ?? options.projectId ?? connection.project.name));
+      if (projects.size > 1) {
+        throw new PhoenixInputError(`These traces are in different projects (${[...projects].join(", ")}): export one project at a time.`);
+      }
+      return exportTraces(connection.backend, { project: [...projects][0]!, traceIds: ids }, output, {
+        clock,
+        ...progress,
+        ...definedOnly({ wait: options.wait }),
+      });
+    }
+    if (typeof selection !== "object" || selection === null) {
+      throw new PhoenixInputError("exportTrace takes a job (trace) id, an array of them, or { projectId, start, end }.");
+    }
+    const window = selection as ExportTraceWindow;
+    const start = window.start === undefined ? undefined : windowTime(window.start, "start");
+    const end = window.end === undefined ? undefined : windowTime(window.end, "end");
+    if (start && end && end.getTime() <= start.getTime()) {
+      throw new PhoenixInputError(`The window's end (${end.toISOString()}) is not after its start (${start.toISOString()}).`);
+    }
+    const project = window.projectId ?? options.projectId ?? connection.project.name;
+    return exportTraces(connection.backend, { project, ...definedOnly({ start, end }) }, output, { clock, ...progress });
+  }
+
+  /**
+   * Imports a trace file (as exportTrace writes it) into a project: spans
+   * through the exporter's delivery (`PhoenixSpanExporter.sendPhoenixSpans`:
+   * bounds, retries, partial-batch recovery, duplicates counted), then their
+   * annotations through the connector's annotation sending (after their
+   * spans are stored, sync, bounded retries). A span already stored anywhere
+   * on the server counts as a duplicate, stored once; `newIds` makes a copy.
+   * Progress is kept beside the file, so an interrupted import continues
+   * with `resume`.
+   *
+   * @throws PhoenixTraceFileError when the file is not a trace export (nothing is sent)
+   * @throws PhoenixInputError when an interrupted import is in the way (pass resume or restart)
+   * @throws PhoenixImportInterruptedError when spans could not be delivered; resume continues
+   */
+  async importTraces(file: string, options: ImportTracesOptions = {}): Promise<ImportSummary> {
+    const connection = this.#connected();
+    const project = await this.#importProject(connection, options.projectId);
+    const exporter = options.exporter ?? new PhoenixSpanExporter(connection.connectionOptions, { clock: this.#options.clock ?? REAL_CLOCK });
+    try {
+      return await importTraceFile(
+        file,
+        {
+          display: connection.backend.display,
+          sendSpans: (name, spans) => exporter.sendPhoenixSpans(name, spans),
+          sendAnnotations: (target, list) => this.#sendAnnotations(connection, target, list),
+          trouble: () => exporter.stats().degradedReason,
+        },
+        {
+          project: project.name,
+          ...definedOnly({
+            newIds: options.newIds,
+            resume: options.resume,
+            restart: options.restart,
+            progressFile: options.progressFile,
+            spansPerChunk: options.spansPerChunk,
+            onProgress: options.onProgress,
+          }),
+        },
+      );
+    } finally {
+      if (!options.exporter) await exporter.shutdown();
+    }
+  }
+
+  async #importProject(connection: Connection, projectId: string | undefined): Promise<PhoenixProjectRef> {
+    if (projectId === undefined) return connection.project;
+    if (typeof projectId !== "string" || projectId.trim() === "") throw new PhoenixInputError("projectId must be a project name or global id.");
+    const found = await connection.backend.findProject(projectId);
+    if (found) return found;
+    if (isProjectGlobalId(projectId)) {
+      throw new PhoenixInputError(`${connection.backend.display} has no project with the global id ${projectId}. Pass a project name to have it created.`);
+    }
+    return connection.backend.ensureProject(checkProjectName(projectId, "The projectId option"));
+  }
+
+  /** The connector's own annotation sending: queued, sent after their spans, sync, bounded retries. */
+  async #sendAnnotations<T extends PhoenixAnnotationTarget>(
+    connection: Connection,
+    target: T,
+    list: ReadonlyArray<PhoenixAnnotationDataOf[T]>,
+  ): Promise<{ stored: number; failed: number }> {
+    const outcomes = list.map((data) => connection.annotations.add(target, data));
+    await connection.annotations.flush();
+    const stored = (await Promise.all(outcomes)).filter(Boolean).length;
+    return { stored, failed: list.length - stored };
   }
 
   /**
@@ -497,14 +654,16 @@ export class PhoenixConnector implements Connector {
       const connection = this.#connection;
       if (!connection) return;
       for (const job of this.#jobs.values()) if (job.open) endJob(job, "incomplete", SpanStatusCode.UNSET);
-      try {
-        await connection.processor.forceFlush();
-        await connection.annotations.flush();
-      } finally {
-        this.#connection = undefined;
-        if (connection.ownsProcessor) await connection.processor.shutdown();
-        await connection.backend.close();
-      }
+      await keepingProcessAlive(async () => {
+        try {
+          await connection.processor.forceFlush();
+          await connection.annotations.flush();
+        } finally {
+          this.#connection = undefined;
+          if (connection.ownsProcessor) await connection.processor.shutdown();
+          await connection.backend.close();
+        }
+      });
     })();
     return this.#disconnected;
   }

@@ -14,6 +14,11 @@ export type {
   SpanStatus,
   TimeInput,
   FlushReport,
+  CompareTracesOptions,
+  ExportTraceSelection,
+  ExportTraceWindow,
+  ExportTraceOptions,
+  ImportTracesOptions,
 } from "./base.js";
 export { SPAN_TYPES, PHOENIX_KIND_OF_SPAN_TYPE, type SpanType } from "./span-types.js";
 export { evaluationScores } from "./evaluation-scores.js";
@@ -37,3 +42,5 @@ export { openBackend, type OpenBackendOptions } from "./backend/open-backend.js"
 export { PhoenixRestClient, type PhoenixRestClientOptions } from "./rest/rest-client.js";
 export { LocalStore, type LocalAppendResult } from "./local-store/local-store.js";
 export { localProjectId } from "./local-store/layout.js";
+export * from "./comparison/index.js";
+export * from "./transfer/index.js";

@@ -1,0 +1,72 @@
+import type { Command } from "commander";
+import { openBackend } from "../../connector/backend/open-backend.js";
+import { exportTraces, type ExportSelection } from "../../connector/transfer/export-traces.js";
+import { windowTime } from "../../connector/transfer/window-time.js";
+import { REAL_CLOCK } from "../../exporter/transport/retrying-transport.js";
+import { connectionFromFlags, globalFlags, projectFromFlags } from "../global-options.js";
+import { secondsToMillis } from "../option-parsers.js";
+import { progressReporter } from "../progress.js";
+import type { CliContext } from "../run-cli.js";
+import { CliUsageError } from "../usage-error.js";
+
+interface ExportFlags {
+  trace?: string[];
+  since?: string;
+  until?: string;
+  output: string;
+  wait?: number;
+}
+
+export function registerExportCommand(program: Command, { output }: CliContext): void {
+  program
+    .command("export")
+    .description("write traces (spans and their annotations) to a JSON-lines trace file")
+    .option("--trace <id...>", "trace (job) ids to export, whole")
+    .option("--since <time>", "without --trace: traces with a span started at or after this time (2026-01-31T12:00:00Z, 2026-01-31, or 12h / 7d ago)")
+    .option("--until <time>", "without --trace: ... and before this time")
+    .requiredOption("-o, --output <file>", "the trace file to write (- for stdout)")
+    .option("--wait <seconds>", "with --trace: wait up to this long per trace for Phoenix to finish storing it", secondsToMillis)
+    .addHelpText(
+      "after",
+      "\nWith --trace, the traces are read from --project (default PHOENIX_PROJECT, else default).\n" +
+        "Without it, --project (or PHOENIX_PROJECT) names the project to export, all of it or the --since/--until window.",
+    )
+    .action(async (flags: ExportFlags, command: Command) => {
+      const global = globalFlags(command);
+      const project = projectFromFlags(global);
+      let selection: ExportSelection;
+      if (flags.trace) {
+        if (flags.since !== undefined || flags.until !== undefined) throw new CliUsageError("--since and --until select traces by time; with --trace, leave them out.");
+        selection = { project: project.name, traceIds: flags.trace.map((id) => id.trim().toLowerCase()) };
+      } else {
+        if (!project.named) throw new CliUsageError("Say what to export: --trace <id...>, or --project <name> [--since <time>] [--until <time>].");
+        const now = Date.now();
+        const start = flags.since === undefined ? undefined : windowTime(flags.since, "--since", now);
+        const end = flags.until === undefined ? undefined : windowTime(flags.until, "--until", now);
+        if (start && end && end.getTime() <= start.getTime()) throw new CliUsageError("--until must be after --since.");
+        selection = { project: project.name, ...(start ? { start } : {}), ...(end ? { end } : {}) };
+      }
+      const toStdout = flags.output === "-";
+      const backend = openBackend(connectionFromFlags(global, output));
+      const total = "traceIds" in selection ? selection.traceIds.length : undefined;
+      const progress = progressReporter(output, "export", total);
+      try {
+        const summary = await exportTraces(backend, selection, toStdout ? process.stdout : flags.output, {
+          clock: REAL_CLOCK,
+          ...(flags.wait ? { wait: { timeoutMillis: flags.wait } } : {}),
+          onProgress: (p) => progress.update(p.tracesDone ?? 0, `${p.spans} span(s) of ${p.traces} trace(s)`),
+        });
+        progress.stop();
+        const where = toStdout ? "stdout" : flags.output;
+        // The summary goes where the data does not.
+        (toStdout ? output.err : output.out)(
+          `Exported ${summary.spans} spans of ${summary.traces} trace(s), ${summary.spanAnnotations} span annotation(s) and ` +
+            `${summary.traceAnnotations} trace annotation(s) from project "${project.name}" at ${backend.display} to ${where}.\n`,
+        );
+        for (const id of summary.missing) output.err(`warning: not found in project "${project.name}": trace ${id}.\n`);
+      } finally {
+        progress.stop();
+        await backend.close();
+      }
+    });
+}
