@@ -8,7 +8,7 @@
  * Flags: --detector grounding|judge, --judge-url, --model, --limit N,
  * --threshold T, --data PATH, --concurrency N (judge only), --repeats N
  * (grounding only), --show-errors N.
- * The judge's API key is read from JUDGE_API_KEY (never a flag, so it stays
+ * The judge's API key is read from PHOENIX_JUDGE_API_KEY, as by the CLI's detect (never a flag, so it stays
  * out of shell history).
  *
  * Prints accuracy, precision, recall and F1 for the "hallucinated" class, the
@@ -116,7 +116,7 @@ function chooseDetector(): HallucinationDetector {
   const baseURL = flags["judge-url"];
   const model = flags.model;
   if (baseURL === undefined || model === undefined) fail("--detector judge needs --judge-url and --model");
-  const apiKey = process.env.JUDGE_API_KEY;
+  const apiKey = process.env.PHOENIX_JUDGE_API_KEY || undefined;
   return llmJudge({ baseURL, model, ...(apiKey === undefined || apiKey === "" ? {} : { apiKey }) });
 }
 

@@ -69,7 +69,13 @@ export function copyAndScan(source: Attributes | undefined, out: PhoenixAttribut
     const bits = classify(key);
     found |= bits;
     if (bits & NOT_SENT || (!keepSource && bits & SOURCE)) continue;
-    const converted = toPhoenixValue(source[key]);
+    const value = source[key];
+    // Strings and finite numbers, most values, are stored as they are: no call.
+    if (typeof value === "string" || (typeof value === "number" && value - value === 0)) {
+      out[key] = value;
+      continue;
+    }
+    const converted = toPhoenixValue(value);
     if (converted !== undefined) out[key] = converted;
   }
   return found & ~(SOURCE | NOT_SENT);

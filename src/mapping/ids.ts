@@ -10,13 +10,23 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
 export function normalizeTraceId(id: string): string {
-  if (TRACE_ID.test(id)) return id;
+  if (isLowerHex(id, 32)) return id;
   return normalizeHex(id, 32);
 }
 
 export function normalizeSpanId(id: string): string {
-  if (SPAN_ID.test(id)) return id;
+  if (isLowerHex(id, 16)) return id;
   return normalizeHex(id, 16);
+}
+
+/** `TRACE_ID` / `SPAN_ID` as a loop: three ids per span, and a regular expression costs several times as much. */
+function isLowerHex(id: string, length: number): boolean {
+  if (typeof id !== "string" || id.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = id.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 }
 
 export function isValidTraceId(id: unknown): id is string {

@@ -31,6 +31,19 @@ export function setOutput(out: PhoenixAttributes, value: unknown): void {
   setValue(out, OI.OUTPUT_VALUE, OI.OUTPUT_MIME_TYPE, value);
 }
 
+/**
+ * `setInput` / `setOutput` for text the caller has just parsed as JSON
+ * (chat messages): the same attributes, without parsing kilobytes of
+ * messages a second time only to choose the mime type.
+ */
+export function setParsedInput(out: PhoenixAttributes, text: string): void {
+  setParsedValue(out, OI.INPUT_VALUE, OI.INPUT_MIME_TYPE, text);
+}
+
+export function setParsedOutput(out: PhoenixAttributes, text: string): void {
+  setParsedValue(out, OI.OUTPUT_VALUE, OI.OUTPUT_MIME_TYPE, text);
+}
+
 function setValue(out: PhoenixAttributes, key: string, mimeKey: string, value: unknown): void {
   if (value === undefined || value === null || out[key] !== undefined) return;
   const text = asText(value);
@@ -39,9 +52,20 @@ function setValue(out: PhoenixAttributes, key: string, mimeKey: string, value: u
   if (out[mimeKey] === undefined) out[mimeKey] = typeof value === "string" && !looksLikeJson(value) ? MimeType.TEXT : MimeType.JSON;
 }
 
-function looksLikeJson(text: string): boolean {
+function setParsedValue(out: PhoenixAttributes, key: string, mimeKey: string, text: string): void {
+  if (out[key] !== undefined) return;
+  out[key] = text;
+  // What looksLikeJson answers for text known to parse: JSON when it opens with { or [.
+  if (out[mimeKey] === undefined) out[mimeKey] = opensJsonContainer(text) ? MimeType.JSON : MimeType.TEXT;
+}
+
+function opensJsonContainer(text: string): boolean {
   const c = text.charCodeAt(0);
-  if (c !== 0x7b && c !== 0x5b) return false;
+  return c === 0x7b || c === 0x5b;
+}
+
+function looksLikeJson(text: string): boolean {
+  if (!opensJsonContainer(text)) return false;
   try {
     JSON.parse(text);
     return true;

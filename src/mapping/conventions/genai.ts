@@ -7,6 +7,8 @@ import {
   setIfAbsent,
   setInput,
   setOutput,
+  setParsedInput,
+  setParsedOutput,
   writeDocuments,
   writeMessages,
   writeTools,
@@ -82,7 +84,7 @@ export function mapGenAi(span: SpanFacts, kind: PhoenixSpanKind, out: PhoenixAtt
   switch (kind) {
     case "LLM":
       writeLlmMessages(span, out);
-      writeTools(out, toolDefinitions(a["gen_ai.tool.definitions"]));
+      writeTools(out, toolTexts(a["gen_ai.tool.definitions"]));
       break;
     case "EMBEDDING":
       break;
@@ -134,20 +136,27 @@ function writeModel(a: Attributes, kind: PhoenixSpanKind, out: PhoenixAttributes
 function writeLlmMessages(span: SpanFacts, out: PhoenixAttributes): void {
   const a = span.attributes;
   if (!(span.found & Found.OI_INPUT_MESSAGES)) {
-    const input = readChatMessages(a["gen_ai.input.messages"]) ?? (span.found & Found.GEN_AI_INDEXED ? indexedMessages(a, "gen_ai.prompt.") : undefined);
+    const source = a["gen_ai.input.messages"];
+    const parsed = readChatMessages(source);
+    const input = parsed ?? (span.found & Found.GEN_AI_INDEXED ? indexedMessages(a, "gen_ai.prompt.") : undefined);
     const system = systemInstructions(a["gen_ai.system_instructions"]);
     const messages = system !== undefined ? [{ role: "system", content: system }, ...(input ?? [])] : input;
     if (messages && messages.length > 0) {
       writeMessages(out, OI.LLM_INPUT_MESSAGES, messages);
-      setInput(out, a["gen_ai.input.messages"] ?? asText(messages.map(plainMessage)));
+      if (parsed && typeof source === "string") setParsedInput(out, source);
+      else setInput(out, source ?? asText(messages.map(plainMessage)));
     }
   }
   if (!(span.found & Found.OI_OUTPUT_MESSAGES)) {
-    const output = readChatMessages(a["gen_ai.output.messages"]) ?? (span.found & Found.GEN_AI_INDEXED ? indexedMessages(a, "gen_ai.completion.") : undefined);
+    const source = a["gen_ai.output.messages"];
+    const parsed = readChatMessages(source);
+    const output = parsed ?? (span.found & Found.GEN_AI_INDEXED ? indexedMessages(a, "gen_ai.completion.") : undefined);
     if (output && output.length > 0) {
       writeMessages(out, OI.LLM_OUTPUT_MESSAGES, output);
       const only = output.length === 1 ? output[0]! : undefined;
-      setOutput(out, only?.content !== undefined && !only.toolCalls ? only.content : (a["gen_ai.output.messages"] ?? asText(output.map(plainMessage))));
+      if (only?.content !== undefined && !only.toolCalls) setOutput(out, only.content);
+      else if (parsed && typeof source === "string") setParsedOutput(out, source);
+      else setOutput(out, source ?? asText(output.map(plainMessage)));
     }
   }
 }
@@ -162,6 +171,28 @@ function systemInstructions(value: unknown): string | undefined {
   }
   return value;
 }
+
+/**
+ * Each tool of `gen_ai.tool.definitions` as its own JSON text. An
+ * application sends the same tool list with every model call, so the texts
+ * of the last few lists are remembered by the list's text: the list is
+ * parsed and each tool serialised once, not on every span.
+ */
+function toolTexts(value: unknown): ReadonlyArray<string | undefined> {
+  if (typeof value !== "string" || value.length > TOOL_TEXTS_MAX_CHARS) return toolDefinitions(value).map(asText);
+  let texts = TOOL_TEXTS.get(value);
+  if (texts === undefined) {
+    texts = toolDefinitions(value).map(asText);
+    // Map order is insertion order: the first key is the oldest.
+    if (TOOL_TEXTS.size >= TOOL_TEXTS_MAX) TOOL_TEXTS.delete(TOOL_TEXTS.keys().next().value!);
+    TOOL_TEXTS.set(value, texts);
+  }
+  return texts;
+}
+
+const TOOL_TEXTS = new Map<string, ReadonlyArray<string | undefined>>();
+const TOOL_TEXTS_MAX = 32;
+const TOOL_TEXTS_MAX_CHARS = 64 * 1024;
 
 function toolDefinitions(value: unknown): unknown[] {
   const parsed = parseJsonText(value);

@@ -1,0 +1,47 @@
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import type { Subject } from "../subjects/subject.js";
+
+export interface DriveOptions {
+  /** Spans handed over per event-loop turn before yielding, as an application ends spans between its own work. */
+  chunk: number;
+  /**
+   * Most spans handed over and not yet acknowledged; past it the driver
+   * waits. Below the OpenTelemetry batch queue (2048) and this package's
+   * memory bounds, so that no subject drops a span.
+   */
+  maxOutstanding: number;
+  /** When given, the time of each hand-off (ms) is written here: the application-thread cost. */
+  timings?: Float64Array;
+}
+
+/**
+ * Hands spans `from … from + count - 1` to the subject one by one, then
+ * waits until every one of them is acknowledged by the sink.
+ */
+export async function drive(subject: Subject, from: number, count: number, options: DriveOptions): Promise<void> {
+  const { chunk, maxOutstanding, timings } = options;
+  // Acknowledgements only grow: the subject is asked only when the last answer leaves too little room.
+  let acknowledged = subject.acknowledged();
+  for (let i = 0; i < count; i++) {
+    if (timings) {
+      const started = performance.now();
+      subject.feed(from + i);
+      timings[i] = performance.now() - started;
+    } else {
+      subject.feed(from + i);
+    }
+    if ((i + 1) % chunk === 0) {
+      await nextTurn();
+      const fed = from + i + 1;
+      while (fed - acknowledged > maxOutstanding) {
+        acknowledged = subject.acknowledged();
+        if (fed - acknowledged > maxOutstanding) await sleep(1);
+      }
+    }
+  }
+  await subject.flush();
+  acknowledged = subject.acknowledged();
+  if (acknowledged !== from + count) {
+    throw new Error(`${subject.name}: ${from + count} spans handed over, ${acknowledged} acknowledged`);
+  }
+}

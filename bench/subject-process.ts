@@ -1,0 +1,160 @@
+/**
+ * One measured run of one subject, in a process of its own (forked by
+ * bench/run.ts), so that each subject starts from a fresh heap and its peak
+ * memory is its own: generate the seeded workload, warm up (JIT, sockets),
+ * then measure handing `spans` spans over and getting all of them
+ * acknowledged by the sink: process CPU time, wall time, peak memory, and
+ * optionally the time of each hand-off.
+ */
+import { join } from "node:path";
+import { getHeapStatistics } from "node:v8";
+import { mapSpan } from "../src/index.js";
+import { CpuProfile } from "./measure/cpu-profile.js";
+import { drive } from "./measure/driver.js";
+import { MemorySampler } from "./measure/memory-sampler.js";
+import { percentileOfSorted } from "./measure/stats.js";
+import { floorSubject } from "./subjects/floor.js";
+import { otlpSubject } from "./subjects/otlp.js";
+import { phoenixSubject } from "./subjects/phoenix.js";
+import type { Subject, SubjectName } from "./subjects/subject.js";
+import { generateWorkload } from "./workload/workload.js";
+
+export interface RunConfig {
+  subject: SubjectName;
+  /** Spans measured. */
+  spans: number;
+  /** Agent runs in the workload pool (7 spans each); the measured spans cycle through it. */
+  poolRuns: number;
+  seed: number;
+  sinkUrl: string;
+  /** Spans sent before measuring. */
+  warmupSpans: number;
+  chunk: number;
+  maxOutstanding: number;
+  /** Time every hand-off (`onEnd`) and report percentiles. */
+  timeHandOff: boolean;
+  /** Directory for a .cpuprofile of the measured window. */
+  profileDir?: string;
+}
+
+export interface RunResult {
+  kind: "result";
+  subject: SubjectName;
+  spans: number;
+  poolSpans: number;
+  cpuMicros: number;
+  userMicros: number;
+  systemMicros: number;
+  wallMillis: number;
+  /** After the warm-up and a full GC: the workload pool, the subject, the runtime. */
+  baselineHeap: number;
+  baselineRss: number;
+  peakHeap: number;
+  peakRss: number;
+  /** The kernel's lifetime peak, workload generation included. */
+  maxRss: number;
+  /** Heap after the run and a full GC: what the subject keeps, against `baselineHeap`. */
+  retainedHeap: number;
+  handOff?: { p50: number; p99: number; p999: number; max: number; mean: number };
+}
+
+const config = JSON.parse(process.argv[2]!) as RunConfig;
+
+/** Asks the parent to read the sink's counters now, and waits until it has. */
+function mark(label: "start" | "end"): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { kind: string; label?: string }) => {
+      if (message.kind === "marked" && message.label === label) {
+        process.off("message", onMessage);
+        resolve();
+      }
+    };
+    process.on("message", onMessage);
+    process.send!({ kind: "mark", label });
+  });
+}
+
+async function createSubject(): Promise<{ subject: Subject; poolSpans: number }> {
+  const { spans } = generateWorkload(config.poolRuns, config.seed);
+  switch (config.subject) {
+    case "phoenix":
+      return { subject: phoenixSubject(spans, config.sinkUrl), poolSpans: spans.length };
+    case "otlp-proto":
+    case "otlp-http":
+      return { subject: otlpSubject(config.subject, spans, config.sinkUrl), poolSpans: spans.length };
+    case "floor":
+      return { subject: await floorSubject(spans.map((span) => mapSpan(span)), config.sinkUrl), poolSpans: spans.length };
+  }
+}
+
+async function main(): Promise<void> {
+  const { subject, poolSpans } = await createSubject();
+  const drive_ = { chunk: config.chunk, maxOutstanding: config.maxOutstanding };
+  await drive(subject, 0, config.warmupSpans, drive_);
+
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const sampler = new MemorySampler();
+  sampler.sample();
+  const baselineHeap = sampler.peakHeap;
+  const baselineRss = sampler.peakRss;
+  const timings = config.timeHandOff ? new Float64Array(config.spans) : undefined;
+  const profile = config.profileDir ? new CpuProfile() : undefined;
+
+  await mark("start");
+  await profile?.start();
+  sampler.start();
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  await drive(subject, config.warmupSpans, config.spans, { ...drive_, ...(timings ? { timings } : {}) });
+  const cpu = process.cpuUsage(cpuStart);
+  const wallMillis = performance.now() - wallStart;
+  sampler.stop();
+  await profile?.stop(join(config.profileDir!, `${config.subject}-${config.spans}-${process.pid}.cpuprofile`));
+  await mark("end");
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const retainedHeap = getHeapStatistics().used_heap_size;
+
+  const result: RunResult = {
+    kind: "result",
+    subject: config.subject,
+    spans: config.spans,
+    poolSpans,
+    cpuMicros: cpu.user + cpu.system,
+    userMicros: cpu.user,
+    systemMicros: cpu.system,
+    wallMillis,
+    baselineHeap,
+    baselineRss,
+    peakHeap: sampler.peakHeap,
+    peakRss: sampler.peakRss,
+    maxRss: MemorySampler.lifetimeMaxRss(),
+    retainedHeap,
+  };
+  if (timings) {
+    const sorted = timings.sort();
+    let sum = 0;
+    for (const t of sorted) sum += t;
+    result.handOff = {
+      p50: percentileOfSorted(sorted, 0.5) * 1000,
+      p99: percentileOfSorted(sorted, 0.99) * 1000,
+      p999: percentileOfSorted(sorted, 0.999) * 1000,
+      max: sorted[sorted.length - 1]! * 1000,
+      mean: (sum / sorted.length) * 1000,
+    };
+  }
+  await send(result);
+  // A subject's sockets or timers must not keep the process (and the parent waiting on it) alive.
+  await Promise.race([subject.shutdown(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  process.exit(0);
+}
+
+function send(message: object): Promise<void> {
+  return new Promise((resolve) => process.send!(message, () => resolve()));
+}
+
+main().catch(async (error: unknown) => {
+  await send({ kind: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});

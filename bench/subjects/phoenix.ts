@@ -1,0 +1,30 @@
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { PhoenixSpanExporter, PhoenixSpanProcessor } from "../../src/index.js";
+import type { Subject } from "./subject.js";
+
+/**
+ * This package, as the README tells users to register it: a
+ * `PhoenixSpanProcessor` with its defaults (50 spans per batch, mapping and
+ * serialising off the call path, up to 4 requests in flight), REST route.
+ */
+export function phoenixSubject(
+  pool: readonly ReadableSpan[],
+  endpoint: string,
+  projectName = "bench",
+): Subject & { processor: PhoenixSpanProcessor; exporter: PhoenixSpanExporter } {
+  const exporter = new PhoenixSpanExporter({ endpoint, projectName });
+  const processor = new PhoenixSpanProcessor({ exporter });
+  const delivered = () => {
+    const stats = exporter.stats();
+    return stats.exported + stats.duplicate;
+  };
+  return {
+    name: "phoenix",
+    processor,
+    exporter,
+    feed: (index) => processor.onEnd(pool[index % pool.length]!),
+    acknowledged: delivered,
+    flush: () => processor.forceFlush({ timeoutMillis: 600_000 }),
+    shutdown: () => processor.shutdown(),
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * One way of getting the workload's spans to the sink, measured by
+ * bench/subject-process.ts. The driver hands spans over one at a time, as
+ * an application ending spans does, and keeps at most a bounded number
+ * unacknowledged, so that no subject drops spans and every subject is
+ * measured on exactly the same spans.
+ */
+export interface Subject {
+  readonly name: string;
+  /** Hands the workload's span number `index` (modulo the pool) over, as `onEnd` does. */
+  feed(index: number): void;
+  /** Spans the sink has acknowledged so far. */
+  acknowledged(): number;
+  /** Resolves once everything fed so far is acknowledged. */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export type SubjectName = "phoenix" | "otlp-proto" | "otlp-http" | "floor";
+
+export const SUBJECT_NAMES: readonly SubjectName[] = ["phoenix", "otlp-proto", "otlp-http", "floor"];
