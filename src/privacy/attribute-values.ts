@@ -110,7 +110,10 @@ function checkOther(key: string, value: unknown, rules: ValueRules): PhoenixAttr
 
 function arrayChars(value: PhoenixAttributeValue): number {
   if (!Array.isArray(value)) return 24;
+  const items = value as readonly unknown[];
+  // Arrays are homogeneous by now: a number or boolean array's bound needs no loop (an embedding has 1,536 items).
+  if (items.length === 0 || typeof items[0] !== "string") return 2 + 27 * items.length;
   let chars = 2;
-  for (const item of value as readonly unknown[]) chars += (typeof item === "string" ? item.length : 24) + 3;
+  for (let i = 0; i < items.length; i++) chars += (items[i] as string).length + 3;
   return chars;
 }
