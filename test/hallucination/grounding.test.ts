@@ -45,6 +45,8 @@ const BANDS =
   "The Quiet Owls are a folk band from Leeds with four members. " +
   "Static Rain is a post-rock trio from Glasgow with three members.";
 
+const REVENUE = "The company reported revenue of $4.2 billion in 2023, up 12% from the previous year.";
+
 const REFUNDS =
   "Our refund policy allows customers to return items within 30 days of delivery. " +
   "Refunds are issued to the original payment method within 5 business days. " +
@@ -95,6 +97,7 @@ const hallucinated: Record<string, readonly Case[]> = {
     { name: "count", context: ACME, response: "The company employs about 3,400 people.", offending: "3,400" },
     { name: "weight", context: ACME, response: "The Hauler X2 can carry 800 kilograms.", offending: "800 kilograms" },
     { name: "number word", context: CURIE, response: "Curie won the Nobel Prize three times.", offending: "three" },
+    { name: "direction of a change", context: REVENUE, response: "Revenue fell 12% in 2023.", offending: "fell" },
   ],
   "negation flipped": [
     { name: "drops not", context: MEDICINE, response: "Aspirin is recommended for children under 16.", offending: "Aspirin is recommended" },
@@ -193,6 +196,7 @@ const faithful: Record<string, readonly Case[]> = {
     { name: "maker", context: ACME, response: "Acme Robotics is a maker of robots for warehouses, founded in Austin." },
     { name: "active voice", context: BEOWULF, response: "Robert Zemeckis directed the 2007 film Beowulf." },
     { name: "meta prefix", context: EIFFEL, response: "According to the context, the Eiffel Tower was completed in 1889." },
+    { name: "'grew' for 'up'", context: REVENUE, response: "Revenue grew 12% to $4.2 billion in 2023." },
   ],
   "copied in part or reordered": [
     { name: "span", context: EIFFEL, query: "How tall is the Eiffel Tower?", response: "330 metres" },

@@ -135,6 +135,10 @@ const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ["release", "publish", "issue", "debut", "premiere", "air", "broadcast", "launch", "publication"],
   ["complete", "finish", "build", "construct", "erect", "open"],
   ["win", "award", "receive", "earn"],
+  // Direction of a change ("up 12%" = "grew 12%"); the opposite direction stays unsupported.
+  ["increase", "rise", "grow", "growth", "gain", "climb", "jump", "up", "higher", "raise"],
+  ["decrease", "fall", "drop", "decline", "shrink", "reduce", "reduction", "down", "lower", "slip"],
+  ["return", "refund"],
   ["large", "big", "huge", "vast"],
   ["small", "little", "tiny"],
   ["city", "town", "municipality"],
