@@ -12,7 +12,7 @@
  */
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
-import { PhoenixConnector, PhoenixSpanProcessor, formatComparison, readAllPages } from "../src/index.js";
+import { PhoenixConnector, PhoenixConnectorError, PhoenixSpanProcessor, formatComparison, readAllPages } from "../src/index.js";
 import { QUESTIONS } from "./demo/knowledge-base.js";
 import { RagAgent, type PromptVersion } from "./demo/rag-agent.js";
 import { MODEL_NAME, StandInModel } from "./demo/stand-in-model.js";
@@ -85,6 +85,11 @@ try {
   say(`Comparison (A = prompt ${summaries[0]!.version}, B = prompt ${summaries[1]!.version}):`);
   say();
   process.stdout.write(formatComparison(comparison, { maxSteps: 8 }));
+} catch (error) {
+  // The package's errors say what to do; a stack trace would bury that.
+  if (!(error instanceof PhoenixConnectorError)) throw error;
+  process.stderr.write(`demo: ${error.message}\n`);
+  process.exitCode = 1;
 } finally {
   await connector.disconnect();
   // The connector never shuts down a processor it was given: the application does.

@@ -93,3 +93,13 @@ it("the README's connector example runs as written, offline", async () => {
   const lines = readFileSync(join(dir.path, "phoenix-data", "projects", "fine-tuning", "spans.jsonl"), "utf8").trim().split("\n");
   expect(lines.map((l) => (JSON.parse(l) as { name: string }).name).sort()).toEqual(["generate", "job", "metrics", "search", "sentiment"]);
 }, 30_000);
+
+it("the demo against a Phoenix that is not there exits 1 with one line that says what to check, no stack trace", async () => {
+  const server = await startPhoenixServer();
+  const url = server.url;
+  await server.close(); // a port nothing listens on any more
+  const { code, stderr } = await runDemo({ PHOENIX_COLLECTOR_ENDPOINT: url });
+  expect(code).toBe(1);
+  expect(stderr.trim()).toMatch(new RegExp(`^demo: Could not reach Phoenix at ${url.replace(/[.]/g, "\\.")}: .*PHOENIX_COLLECTOR_ENDPOINT`));
+  expect(stderr).not.toMatch(/\n\s+at /);
+}, 30_000);
