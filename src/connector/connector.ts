@@ -17,7 +17,8 @@ import { checkProjectName, resolveConnection, resolveDefaultProject, type Phoeni
 import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { PhoenixSpanProcessor, type PhoenixBatchOptions } from "../exporter/processor.js";
 import { integerOption } from "../exporter/validate.js";
-import { REAL_CLOCK, type RetryClock, type RetryPolicy } from "../exporter/transport/retrying-transport.js";
+import { type RetryPolicy } from "../http/retrying-transport.js";
+import { REAL_CLOCK, type Clock } from "../http/clock.js";
 import { safeJson } from "../mapping/attributes.js";
 import { isValidSpanId, isValidTraceId } from "../mapping/ids.js";
 import type { PhoenixAttributes } from "../mapping/phoenix-span.js";
@@ -77,7 +78,7 @@ export interface PhoenixConnectorOptions {
    */
   spanProcessor?: SpanProcessor;
   /** Or share an exporter: the connector wraps it in its own `PhoenixSpanProcessor`. */
-  exporter?: SpanExporter;
+  exporter?: PhoenixSpanExporter;
   /** Batching of the processor the connector builds (default 50 spans / 3 s, like the exporter). */
   batch?: PhoenixBatchOptions;
   /** Longest wait for an annotation's span to be stored before it is given up. Default 60 000 ms. */
@@ -87,7 +88,7 @@ export interface PhoenixConnectorOptions {
   /** Retries of the REST calls (connect, project look-ups, annotations). Default 4 attempts within 10 s. */
   retry?: RetryPolicy;
   /** Clock of retries and annotation waits; tests inject one. */
-  clock?: RetryClock;
+  clock?: Clock;
   /**
    * Detector of `detectHallucination` when a call names none: an `llmJudge(...)`,
    * a custom function, or the default offline `grounding` detector.

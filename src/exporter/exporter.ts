@@ -1,6 +1,6 @@
 import { diag } from "@opentelemetry/api";
-import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
-import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { ExportResultCode, type ExportResult, type SpanExporter } from "./otel-contract.js";
+import type { ReadableSpan } from "../mapping/readable-span.js";
 import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
 import { checkProjectName, resolveConnection, resolveDefaultProject } from "../config/phoenix-config.js";
 import { readPhoenixEnvironment } from "../config/environment.js";
@@ -15,12 +15,13 @@ import { DeliverySummary, formatSummary } from "./delivery/delivery-summary.js";
 import type { SpanSink } from "./delivery/span-sink.js";
 import { EXPORTER_DEFAULTS, type DeadlineOptions, type PhoenixSpanExporterOptions, type PhoenixTransport } from "./options.js";
 import { Spool } from "./spool/spool.js";
-import { REAL_CLOCK, RETRY_DEFAULTS, type RetryClock, type RetryPolicy } from "./transport/retrying-transport.js";
+import { RETRY_DEFAULTS, type RetryPolicy } from "../http/retrying-transport.js";
+import { REAL_CLOCK, type Clock } from "../http/clock.js";
 import { integerOption } from "./validate.js";
 
 /** What tests inject: the clock of retries and probe pauses. Not part of the options users see. */
 export interface ExporterRuntime {
-  clock?: RetryClock;
+  clock?: Clock;
 }
 
 const TRANSPORTS: ReadonlySet<string> = new Set<PhoenixTransport>(["auto", "rest", "otlp"]);

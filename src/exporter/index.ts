@@ -8,8 +8,8 @@ export {
 } from "./options.js";
 export { flushOnExit, type FlushOnExitOptions, type ShutdownTarget } from "./exit-hooks.js";
 export type { DeliveryStats, DropReason } from "./delivery/delivery-stats.js";
-export type { RetryPolicy } from "./transport/retrying-transport.js";
-export type { Transport, TransportRequest, TransportResponse } from "./transport/transport.js";
+export type { RetryPolicy } from "../http/retrying-transport.js";
+export type { Transport, TransportRequest, TransportResponse } from "../http/transport.js";
 export type { SpanSink, SinkResult, SinkFailure, RejectedSpan, RejectionCause } from "./delivery/span-sink.js";
 export type { EncodedSpan } from "./delivery/encoded-span.js";
 export type { SubmitOutcome } from "./delivery/delivery-queue.js";

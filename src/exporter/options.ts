@@ -1,7 +1,7 @@
 import type { PhoenixConnectionOptions } from "../config/phoenix-config.js";
 import type { MapSpanOptions } from "../mapping/map-span.js";
 import type { PhoenixLimitOptions, PhoenixPrivacyOptions } from "../privacy/privacy-options.js";
-import type { RetryPolicy } from "./transport/retrying-transport.js";
+import type { RetryPolicy } from "../http/retrying-transport.js";
 
 /** How spans travel: Phoenix's REST span route, OTLP/HTTP protobuf, or REST with a switch to OTLP where the route is missing. */
 export type PhoenixTransport = "auto" | "rest" | "otlp";

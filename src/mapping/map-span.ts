@@ -1,5 +1,5 @@
 import { SpanStatusCode } from "@opentelemetry/api";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan } from "./readable-span.js";
 import { copyAndScan } from "./attribute-scan.js";
 import { copyAttributes, createAttributes } from "./attributes.js";
 import { Found, type AttributeMapper } from "./conventions/convention.js";

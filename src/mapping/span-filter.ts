@@ -1,5 +1,5 @@
 import { diag, type SpanContext } from "@opentelemetry/api";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan } from "./readable-span.js";
 import { PhoenixConfigurationError } from "../errors.js";
 import { compileMapSpanOptions, type CompiledMapping, type MapSpanOptions } from "./mapping-options.js";
 import type { PhoenixSpanKind } from "./phoenix-span.js";

@@ -1,5 +1,5 @@
 import type { AttributeValue } from "@opentelemetry/api";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan } from "./readable-span.js";
 import { PhoenixConfigurationError } from "../errors.js";
 import { PHOENIX_SPAN_KINDS, isPhoenixSpanKind, type PhoenixSpanKind } from "./phoenix-span.js";
 

@@ -1,5 +1,5 @@
 import { SemanticConventions as OI } from "@arizeai/openinference-semantic-conventions";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan } from "./readable-span.js";
 import { scanAttributes } from "./attribute-scan.js";
 import { Found, type KindRule, type SpanFacts } from "./conventions/convention.js";
 import { genAiModelKind, genAiOperationKind } from "./conventions/genai.js";

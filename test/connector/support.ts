@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
-import type { RetryClock } from "../../src/exporter/transport/retrying-transport.js";
+import type { Clock } from "../../src/http/clock.js";
 
 /**
  * A clock whose sleeps return at once and move its time forward by the
  * amount slept: retries and bounded waits run in microseconds of real time
  * while the code under test sees the full backoff.
  */
-export interface FakeClock extends RetryClock {
+export interface FakeClock extends Clock {
   readonly sleeps: number[];
   elapsed(): number;
 }

@@ -16,7 +16,7 @@ import {
 } from "../../src/index.js";
 import { Credentials } from "../../src/config/credentials.js";
 import { resolveConnection } from "../../src/config/phoenix-config.js";
-import { HttpTransport } from "../../src/exporter/transport/http-transport.js";
+import { HttpTransport } from "../../src/http/http-transport.js";
 import { isolatePhoenixEnvironment } from "../connector/support.js";
 import { captureDiag, instantClock, manySpans, type CapturedDiag } from "../exporter/delivery/support.js";
 import { isSpanDelivery } from "../servers/faults.js";

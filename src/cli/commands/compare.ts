@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { compareStoredTraces } from "../../connector/comparison/compare-stored.js";
 import { formatComparison } from "../../connector/comparison/format-comparison.js";
 import { openBackend } from "../../connector/backend/open-backend.js";
-import { REAL_CLOCK } from "../../exporter/transport/retrying-transport.js";
+import { REAL_CLOCK } from "../../http/clock.js";
 import { CliUsageError } from "../usage-error.js";
 import { connectionFromFlags, globalFlags, projectFromFlags } from "../global-options.js";
 import { nonNegativeInteger, secondsToMillis } from "../option-parsers.js";

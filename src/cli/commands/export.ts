@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { openBackend } from "../../connector/backend/open-backend.js";
 import { exportTraces, type ExportSelection } from "../../connector/transfer/export-traces.js";
 import { windowTime } from "../../connector/transfer/window-time.js";
-import { REAL_CLOCK } from "../../exporter/transport/retrying-transport.js";
+import { REAL_CLOCK } from "../../http/clock.js";
 import { connectionFromFlags, globalFlags, projectFromFlags } from "../global-options.js";
 import { secondsToMillis } from "../option-parsers.js";
 import { progressReporter } from "../progress.js";

@@ -1,5 +1,5 @@
 import { diag } from "@opentelemetry/api";
-import type { RetryClock } from "../../exporter/transport/retrying-transport.js";
+import type { Clock } from "../../http/clock.js";
 import {
   annotationTargetId,
   type PhoenixAnnotationDataOf,
@@ -11,7 +11,7 @@ export interface AnnotationQueueOptions {
   backend: PhoenixBackend;
   /** Resolves once every span ended so far has been delivered (the span processor's forceFlush). */
   flushSpans: () => Promise<void>;
-  clock: RetryClock;
+  clock: Clock;
   /** Longest time an annotation waits for its target to be stored, from its first attempt. */
   maxWaitMillis: number;
   /** Pending annotations are sent on their own this long after the first one was queued; 0 waits for flush(). */

@@ -1,5 +1,5 @@
 import { PhoenixInputError } from "../../errors.js";
-import type { RetryClock } from "../../exporter/transport/retrying-transport.js";
+import type { Clock } from "../../http/clock.js";
 import { isValidTraceId } from "../../mapping/ids.js";
 import type { PhoenixBackend } from "../backend/backend.js";
 import { compareTraceData } from "./compare.js";
@@ -11,7 +11,7 @@ export interface CompareStoredOptions {
   /** Wait for traces that may still be being stored (default: read once). */
   wait?: TraceWaitOptions;
   metricDirections?: Readonly<Record<string, MetricDirection>>;
-  clock: RetryClock;
+  clock: Clock;
 }
 
 /**

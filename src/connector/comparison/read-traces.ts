@@ -1,4 +1,4 @@
-import type { RetryClock } from "../../exporter/transport/retrying-transport.js";
+import type { Clock } from "../../http/clock.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import { readAllPages, type PhoenixBackend } from "../backend/backend.js";
 import { keepingProcessAlive } from "../keep-alive.js";
@@ -23,7 +23,7 @@ export interface TraceWaitOptions {
 export interface ReadTraceOptions {
   wait?: TraceWaitOptions;
   /** Clock of the waits (tests inject one). */
-  clock: RetryClock;
+  clock: Clock;
 }
 
 /** Phoenix's largest page. */

@@ -5,7 +5,7 @@ import {
   PhoenixResponseError,
   type PhoenixConnectorError,
 } from "../../errors.js";
-import { bodyText, type TransportResponse } from "../../exporter/transport/transport.js";
+import { bodyText, type TransportResponse } from "../../http/transport.js";
 
 /**
  * A transport answer that is not a success → the typed error a user can act

@@ -2,10 +2,11 @@ import { checkProjectName, type ResolvedConnection } from "../../config/phoenix-
 import { EXPORTER_DEFAULTS } from "../../exporter/options.js";
 import { createSpanSink } from "../../exporter/delivery/create-span-sink.js";
 import type { SpanSink } from "../../exporter/delivery/span-sink.js";
-import { HttpTransport } from "../../exporter/transport/http-transport.js";
-import { REAL_CLOCK, RetryingTransport, type RetryClock, type RetryPolicy } from "../../exporter/transport/retrying-transport.js";
-import type { Transport, TransportRequest } from "../../exporter/transport/transport.js";
-import { bodyText } from "../../exporter/transport/transport.js";
+import { HttpTransport } from "../../http/http-transport.js";
+import { RetryingTransport, type RetryPolicy } from "../../http/retrying-transport.js";
+import { REAL_CLOCK, type Clock } from "../../http/clock.js";
+import type { Transport, TransportRequest } from "../../http/transport.js";
+import { bodyText } from "../../http/transport.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import {
   annotationTargetId,
@@ -35,7 +36,7 @@ export interface PhoenixRestClientOptions {
   /** Retries of connection errors, timeouts, 408/429/5xx. Default: 4 attempts within 10 s. */
   retry?: RetryPolicy;
   /** Clock of the retries (tests inject one so that no test waits for a real backoff). */
-  clock?: RetryClock;
+  clock?: Clock;
   /** Timeout of one request. Default 10 000 ms. */
   timeoutMillis?: number;
 }

@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { RetryClock } from "../../exporter/transport/retrying-transport.js";
+import type { Clock } from "../../http/clock.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import type { PhoenixBackend, PhoenixPage } from "../backend/backend.js";
 import { checkTraceIds } from "../comparison/compare-stored.js";
@@ -22,7 +22,7 @@ export interface ExportProgress {
 }
 
 export interface ExportOptions {
-  clock: RetryClock;
+  clock: Clock;
   /** For trace ids: wait for each trace to be stored completely (see compareTraces). */
   wait?: TraceWaitOptions;
   onProgress?: (progress: ExportProgress) => void;

@@ -1,8 +1,9 @@
 import type { ResolvedConnection } from "../../config/phoenix-config.js";
 import { LocalStore } from "../../connector/local-store/local-store.js";
 import type { PhoenixTransport } from "../options.js";
-import { HttpTransport } from "../transport/http-transport.js";
-import { REAL_CLOCK, RetryingTransport, type RetryClock, type RetryPolicy } from "../transport/retrying-transport.js";
+import { HttpTransport } from "../../http/http-transport.js";
+import { RetryingTransport, type RetryPolicy } from "../../http/retrying-transport.js";
+import { REAL_CLOCK, type Clock } from "../../http/clock.js";
 import { AutoSpanSink } from "./auto-span-sink.js";
 import { OtlpSpanSink } from "./otlp-span-sink.js";
 import { RestSpanSink } from "./rest-span-sink.js";
@@ -16,7 +17,7 @@ export interface SpanSinkOptions {
   /** Default: the retrying transport's defaults. */
   retry?: RetryPolicy;
   /** Default: the real clock. */
-  clock?: RetryClock;
+  clock?: Clock;
 }
 
 /** The sink for an endpoint: Phoenix over REST and/or OTLP for http(s), the local store for file://. */

@@ -1,5 +1,5 @@
 import { PhoenixAuthenticationError } from "../../errors.js";
-import { bodyText, type TransportResponse } from "../transport/transport.js";
+import { bodyText, type TransportResponse } from "../../http/transport.js";
 import type { RequestOutcome } from "./batch-recovery.js";
 
 /**

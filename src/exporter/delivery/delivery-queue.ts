@@ -1,10 +1,10 @@
 import { diag } from "@opentelemetry/api";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan } from "../../mapping/readable-span.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import { REQUEST_ENVELOPE_BYTES } from "../../privacy/limits.js";
 import { SpanTooLargeError } from "../../privacy/span-size.js";
 import type { Spool, SpoolLease } from "../spool/spool.js";
-import type { RetryClock } from "../transport/retrying-transport.js";
+import type { Clock } from "../../http/clock.js";
 import type { DeliveryCounters, DropReason } from "./delivery-stats.js";
 import { encodeSpan, totalBytes, type EncodedSpan } from "./encoded-span.js";
 import type { RejectedSpan, SinkResult, SpanSink } from "./span-sink.js";
@@ -40,7 +40,7 @@ export interface DeliveryQueueOptions {
   spool: Spool | undefined;
   counters: DeliveryCounters;
   /** Paces the probes while Phoenix is down (injected in tests). */
-  clock: RetryClock;
+  clock: Clock;
   /** Pause between probes while Phoenix is down or refuses the key: full jitter, doubling from `initialMillis` to `maxMillis`. */
   probeBackoff: { initialMillis: number; maxMillis: number };
   /** Told whenever something goes wrong (retry, refusal, drop, spool, outage), for the periodic summary. */

@@ -1,10 +1,9 @@
 import { diag } from "@opentelemetry/api";
-import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { PhoenixAuthenticationError } from "../../errors.js";
-import { bodyText, type Transport, type TransportResponse } from "../transport/transport.js";
+import { bodyText, type Transport, type TransportResponse } from "../../http/transport.js";
 import { writeWithRecovery, type Attempt, type RequestOutcome } from "./batch-recovery.js";
 import { decodeSpan, type EncodedSpan } from "./encoded-span.js";
-import { projectResource, toReadableSpan } from "./otlp-readable-span.js";
+import { decodePartialSuccess, encodeTraceRequest } from "./otlp-protobuf.js";
 import { repairSpan } from "./span-repair.js";
 import type { SinkResult, SpanSink } from "./span-sink.js";
 
@@ -13,8 +12,8 @@ const HEADER_SAFE = /^[\x20-\x7e]+$/;
 
 /**
  * OTLP/HTTP protobuf at `{endpoint}/v1/traces`, for Phoenix before 10.12
- * (no REST span route). Serialised by OpenTelemetry's own
- * `@opentelemetry/otlp-transformer`. The project travels both as the
+ * (no REST span route), and to an OpenTelemetry Collector in front of
+ * Phoenix, with the mapping applied (see otlp-protobuf.ts). The project travels both as the
  * resource attribute `openinference.project.name` and the `x-project-name`
  * header, which Phoenix reads first. Phoenix accepts re-sent spans silently
  * here, so there are no duplicate reports; a 413 is split like on REST.
@@ -31,19 +30,16 @@ export class OtlpSpanSink implements SpanSink {
   }
 
   write(project: string, spans: readonly EncodedSpan[], timeoutMillis: number, signal?: AbortSignal): Promise<SinkResult> {
-    const resource = projectResource(project);
-    return writeWithRecovery(spans, (part) => this.#send(project, resource, part, timeoutMillis, signal), repairSpan);
+    return writeWithRecovery(spans, (part) => this.#send(project, part, timeoutMillis, signal), repairSpan);
   }
 
   async #send(
     project: string,
-    resource: ReturnType<typeof projectResource>,
     spans: readonly EncodedSpan[],
     timeoutMillis: number,
     signal?: AbortSignal,
   ): Promise<Attempt> {
-    const body = ProtobufTraceSerializer.serializeRequest(spans.map((span) => toReadableSpan(decodeSpan(span), resource)));
-    if (!body) return { outcome: { kind: "refused", reason: "the OTLP serializer produced no body" }, retries: 0 };
+    const body = encodeTraceRequest(project, spans.map(decodeSpan));
     const response = await this.#transport.send(
       {
         method: "POST",
@@ -85,10 +81,10 @@ export class OtlpSpanSink implements SpanSink {
 function warnOnPartialSuccess(body: Uint8Array): void {
   if (body.byteLength === 0) return;
   try {
-    const partial = ProtobufTraceSerializer.deserializeResponse(body).partialSuccess;
-    const rejected = Number(partial?.rejectedSpans ?? 0);
+    const partial = decodePartialSuccess(body);
+    const rejected = partial?.rejectedSpans ?? 0;
     if (rejected > 0) {
-      diag.warn(`phoenix-connector: Phoenix's OTLP endpoint rejected ${rejected} spans: ${partial?.errorMessage ?? "no reason given"}`);
+      diag.warn(`phoenix-connector: Phoenix's OTLP endpoint rejected ${rejected} spans: ${partial?.errorMessage || "no reason given"}`);
     }
   } catch {
     // Not an OTLP response body; the 2xx stands.

@@ -1,4 +1,4 @@
-import type { Transport } from "../transport/transport.js";
+import type { Transport } from "../../http/transport.js";
 import { writeWithRecovery, type Attempt } from "./batch-recovery.js";
 import { classifyCreateSpans } from "./create-spans-response.js";
 import type { EncodedSpan } from "./encoded-span.js";

@@ -1,5 +1,5 @@
 import type { Attributes, SpanKind } from "@opentelemetry/api";
-import type { TimedEvent } from "@opentelemetry/sdk-trace-base";
+import type { TimedEvent } from "../readable-span.js";
 import type { PhoenixAttributes, PhoenixSpanKind } from "../phoenix-span.js";
 
 /** What a convention may look at: the span's own facts, never its children. */

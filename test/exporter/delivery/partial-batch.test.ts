@@ -5,7 +5,7 @@ import { PhoenixSpanExporter } from "../../../src/index.js";
 import { Credentials } from "../../../src/config/credentials.js";
 import { encodeSpan, type EncodedSpan } from "../../../src/exporter/delivery/encoded-span.js";
 import { RestSpanSink } from "../../../src/exporter/delivery/rest-span-sink.js";
-import { HttpTransport } from "../../../src/exporter/transport/http-transport.js";
+import { HttpTransport } from "../../../src/http/http-transport.js";
 import type { PhoenixSpan } from "../../../src/mapping/phoenix-span.js";
 import { startPhoenixServer, type PhoenixTestServer, type PhoenixTestServerOptions } from "../../servers/phoenix-server.js";
 import { scriptedFaults } from "../../servers/faults.js";

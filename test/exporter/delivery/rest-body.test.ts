@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeSpan, type EncodedSpan } from "../../../src/exporter/delivery/encoded-span.js";
 import { RestSpanSink } from "../../../src/exporter/delivery/rest-span-sink.js";
-import type { Transport, TransportRequest, TransportResponse } from "../../../src/exporter/transport/transport.js";
+import type { Transport, TransportRequest, TransportResponse } from "../../../src/http/transport.js";
 import type { PhoenixSpan } from "../../../src/mapping/phoenix-span.js";
 
 function capturingSink(): { sink: RestSpanSink; bodies: Uint8Array[] } {

@@ -1,6 +1,6 @@
 import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import type { RetryClock } from "../../../src/exporter/transport/retrying-transport.js";
+import type { Clock } from "../../../src/http/clock.js";
 import { recordSpans } from "../../helpers/tracing.js";
 import type { PhoenixTestServer } from "../../servers/phoenix-server.js";
 
@@ -9,7 +9,7 @@ import type { PhoenixTestServer } from "../../servers/phoenix-server.js";
  * and move its time on: backoffs, Retry-After and probe pauses cost no real
  * time, and are recorded.
  */
-export function instantClock(): RetryClock & { slept: number[] } {
+export function instantClock(): Clock & { slept: number[] } {
   let now = 1_000_000;
   const slept: number[] = [];
   return {

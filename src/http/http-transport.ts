@@ -1,5 +1,5 @@
 import { Pool, errors as undiciErrors } from "undici";
-import type { Credentials } from "../../config/credentials.js";
+import type { Credentials } from "../config/credentials.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { RETRYABLE_STATUS, bodyText, type Transport, type TransportRequest, type TransportResponse } from "./transport.js";
 

@@ -1,5 +1,6 @@
 import { diag } from "@opentelemetry/api";
 import { unlessAborted } from "./abort.js";
+import { REAL_CLOCK, type Clock } from "./clock.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
 
 export interface RetryPolicy {
@@ -16,23 +17,6 @@ export interface RetryPolicy {
   /** Longest `Retry-After` honoured; a longer one ends the retries. Default 60 s. */
   maxRetryAfterMillis?: number;
 }
-
-/** Injected in tests so that no test waits for real backoffs. */
-export interface RetryClock {
-  now(): number;
-  sleep(millis: number): Promise<void>;
-  random(): number;
-}
-
-export const REAL_CLOCK: RetryClock = {
-  now: () => Date.now(),
-  sleep: (millis) =>
-    new Promise((resolve) => {
-      // A backoff must not keep the process alive on its own.
-      setTimeout(resolve, millis).unref();
-    }),
-  random: () => Math.random(),
-};
 
 export const RETRY_DEFAULTS: Required<RetryPolicy> = {
   maxAttempts: 8,
@@ -54,13 +38,13 @@ export const RETRY_DEFAULTS: Required<RetryPolicy> = {
 export class RetryingTransport implements Transport {
   readonly #inner: Transport;
   readonly #policy: Required<RetryPolicy>;
-  readonly #clock: RetryClock;
+  readonly #clock: Clock;
   /** Called before each retry, for counting. */
   onRetry: ((attempt: number, response: TransportResponse) => void) | undefined;
   /** Resolved, and replaced, whenever a request succeeds: requests sleeping in backoff try again at once. */
   #answered = deferred();
 
-  constructor(inner: Transport, policy: RetryPolicy = {}, clock: RetryClock = REAL_CLOCK) {
+  constructor(inner: Transport, policy: RetryPolicy = {}, clock: Clock = REAL_CLOCK) {
     this.#inner = inner;
     this.#policy = { ...RETRY_DEFAULTS, ...definedOnly(policy) };
     this.#clock = clock;

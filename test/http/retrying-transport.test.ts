@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Credentials } from "../../../src/config/credentials.js";
-import { HttpTransport } from "../../../src/exporter/transport/http-transport.js";
-import { RetryingTransport, type RetryClock } from "../../../src/exporter/transport/retrying-transport.js";
-import { parseRetryAfter } from "../../../src/exporter/transport/retry-after.js";
-import { startPhoenixServer, type PhoenixTestServer } from "../../servers/phoenix-server.js";
+import { Credentials } from "../../src/config/credentials.js";
+import { HttpTransport } from "../../src/http/http-transport.js";
+import { RetryingTransport } from "../../src/http/retrying-transport.js";
+import type { Clock } from "../../src/http/clock.js";
+import { parseRetryAfter } from "../../src/http/retry-after.js";
+import { startPhoenixServer, type PhoenixTestServer } from "../servers/phoenix-server.js";
 
 /** A clock whose sleeps return at once and are recorded. */
-function fakeClock(random = 0.5): RetryClock & { slept: number[] } {
+function fakeClock(random = 0.5): Clock & { slept: number[] } {
   let now = 1_000_000;
   const slept: number[] = [];
   return {
@@ -124,7 +125,7 @@ describe("RetryingTransport, cancelled and woken", () => {
     server.faults.push(() => ({ kind: "respond", status: 503 }));
     const controller = new AbortController();
     // A clock whose sleeps never end: only the cancellation can end the wait.
-    const clock: RetryClock = { now: () => 0, sleep: () => new Promise(() => undefined), random: () => 0.5 };
+    const clock: Clock = { now: () => 0, sleep: () => new Promise(() => undefined), random: () => 0.5 };
     const pending = new RetryingTransport(http, {}, clock).send({ ...GET, signal: controller.signal }, 2_000);
     await new Promise((resolve) => server.events.once("request", resolve));
     controller.abort();
@@ -147,7 +148,7 @@ describe("RetryingTransport, cancelled and woken", () => {
     server.faults.push(({ path }) => (path === "/v1/limited" ? { kind: "respond", status: 429, headers: { "retry-after": "30" } } : undefined));
     const sleeps: number[] = [];
     // Backoffs that would last until the test times out, unless woken.
-    const clock: RetryClock = { now: () => 0, sleep: (ms) => (sleeps.push(ms), new Promise(() => undefined)), random: () => 0.99 };
+    const clock: Clock = { now: () => 0, sleep: (ms) => (sleeps.push(ms), new Promise(() => undefined)), random: () => 0.99 };
     const retrying = new RetryingTransport(http, { initialBackoffMillis: 60_000, maxBackoffMillis: 60_000, deadlineMillis: 600_000 }, clock);
     const sleeper = retrying.send(GET, 2_000);
     let limitedDone = false;
