@@ -1,9 +1,21 @@
+import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Tracer, TracerProvider } from "@opentelemetry/api";
 import { Client } from "langsmith";
-import { initializeOTEL } from "langsmith/experimental/otel/setup";
 import { traceable } from "langsmith/traceable";
+
+/**
+ * `langsmith/experimental/otel/setup` loaded as CommonJS. Its ES module does
+ * `import { AsyncHooksContextManager } from "@opentelemetry/context-async-hooks"`,
+ * a class OpenTelemetry JS 3 removed (3.x exports only
+ * AsyncLocalStorageContextManager), so under OTel 3 the import fails to
+ * link and nothing loads. As CommonJS the missing class is only an
+ * undefined property, and it is never constructed here: our own context
+ * manager is already global (skipGlobalContextManagerSetup). This is what an
+ * application on OTel 3 has to do too, until langsmith stops importing it.
+ */
+const { initializeOTEL } = createRequire(import.meta.url)("langsmith/experimental/otel/setup") as typeof import("langsmith/experimental/otel/setup");
 
 /**
  * The `langsmith` SDK in its OpenTelemetry mode (`tracingMode: "otel"`),

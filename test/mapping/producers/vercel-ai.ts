@@ -1,6 +1,6 @@
 import type { Tracer } from "@opentelemetry/api";
-import { embed, embedMany, generateObject, generateText, jsonSchema, rerank, stepCountIs, streamText, tool } from "ai";
-import { MockEmbeddingModelV3, MockLanguageModelV3, MockRerankingModelV3, convertArrayToReadableStream } from "ai/test";
+import { embed, embedMany, generateObject, generateText, jsonSchema, rerank, stepCountIs, streamText, tool } from "ai6";
+import { MockEmbeddingModelV3, MockLanguageModelV3, MockRerankingModelV3, convertArrayToReadableStream } from "ai6/test";
 import type { LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
 
 /** Usage as a v3 model reports it, with cache and reasoning details. */
