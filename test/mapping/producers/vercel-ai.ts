@@ -1,7 +1,16 @@
 import type { Tracer } from "@opentelemetry/api";
 import { embed, embedMany, generateObject, generateText, jsonSchema, rerank, stepCountIs, streamText, tool } from "ai6";
 import { MockEmbeddingModelV3, MockLanguageModelV3, MockRerankingModelV3, convertArrayToReadableStream } from "ai6/test";
-import type { LanguageModelV3GenerateResult, LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
+
+/*
+ * The v3 provider types as AI SDK 6 has them (its own nested @ai-sdk/provider
+ * 3.x; the root one is AI SDK 7's 4.x, whose types are not assignable).
+ */
+type MockOptions = NonNullable<ConstructorParameters<typeof MockLanguageModelV3>[0]>;
+type LanguageModelV3GenerateResult = Extract<MockOptions["doGenerate"], { content: unknown }>;
+type LanguageModelV3Usage = LanguageModelV3GenerateResult["usage"];
+type StreamResult = Awaited<ReturnType<Extract<MockOptions["doStream"], (...args: never[]) => unknown>>>;
+type LanguageModelV3StreamPart = StreamResult["stream"] extends ReadableStream<infer Part> ? Part : never;
 
 /** Usage as a v3 model reports it, with cache and reasoning details. */
 const USAGE: LanguageModelV3Usage = {
