@@ -3,13 +3,13 @@ import { ExportResultCode, type ExportResult, type SpanExporter } from "./otel-c
 import type { ReadableSpan } from "../mapping/readable-span.js";
 import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
 import { checkProjectName, resolveConnection, resolveDefaultProject } from "../config/phoenix-config.js";
-import { readPhoenixEnvironment } from "../config/environment.js";
+import { readBatchEnvironment, readPhoenixEnvironment } from "../config/environment.js";
 import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { mapSpan, type MapSpanOptions } from "../mapping/map-span.js";
 import type { PhoenixSpan } from "../mapping/phoenix-span.js";
 import { createPrepareStage } from "../privacy/prepare-stage.js";
 import { createSpanSink } from "./delivery/create-span-sink.js";
-import { DeliveryQueue, type SubmitOutcome } from "./delivery/delivery-queue.js";
+import { DeliveryQueue, type DrainDeadline, type SubmitOutcome } from "./delivery/delivery-queue.js";
 import { DeliveryCounters, type DeliveryStats } from "./delivery/delivery-stats.js";
 import { DeliverySummary, formatSummary } from "./delivery/delivery-summary.js";
 import type { SpanSink } from "./delivery/span-sink.js";
@@ -18,6 +18,7 @@ import { Spool } from "./spool/spool.js";
 import { RETRY_DEFAULTS, type RetryPolicy } from "../http/retrying-transport.js";
 import { REAL_CLOCK, type Clock } from "../http/clock.js";
 import { integerOption } from "./validate.js";
+import { joinExit, leaveExit, type ExitParticipant } from "./exit-participants.js";
 
 /** What tests inject: the clock of retries and probe pauses. Not part of the options users see. */
 export interface ExporterRuntime {
@@ -45,9 +46,19 @@ export class PhoenixSpanExporter implements SpanExporter {
   readonly #spool: Spool | undefined;
   readonly #counters = new DeliveryCounters();
   readonly #summary: DeliverySummary;
-  readonly #flushTimeoutMillis: number;
-  readonly #shutdownTimeoutMillis: number;
+  readonly #progressTimeoutMillis: number;
+  readonly #flushCapMillis: number;
+  readonly #shutdownCapMillis: number;
   #shutdown: Promise<void> | undefined;
+  /** What is pending at `beforeExit` / `exit` (exit-participants.ts). */
+  readonly #exit: ExitParticipant = {
+    // Phoenix known down: waiting would only hold the process; exit settles (spools or announces) instead.
+    flushPending: () =>
+      this.#queue.pending && !this.#queue.degraded
+        ? this.#queue.flush({ ...this.#deadline({}, this.#flushCapMillis), untilDown: true })
+        : undefined,
+    settleSync: () => void this.spoolPendingSync(),
+  };
 
   constructor(options: PhoenixSpanExporterOptions = {}, runtime: ExporterRuntime = {}) {
     const env = readPhoenixEnvironment();
@@ -59,13 +70,15 @@ export class PhoenixSpanExporter implements SpanExporter {
     const concurrency = integerOption("concurrency", options.concurrency, 1, 64) ?? EXPORTER_DEFAULTS.concurrency;
     const transport = transportOption(options.transport);
     const retry = retryOption(options.retry);
-    const maxQueuedSpans = integerOption("maxQueuedSpans", options.maxQueuedSpans, 1) ?? EXPORTER_DEFAULTS.maxQueuedSpans;
+    const maxQueuedSpans =
+      integerOption("maxQueuedSpans", options.maxQueuedSpans, 1) ?? readBatchEnvironment().maxQueueSize ?? EXPORTER_DEFAULTS.maxQueuedSpans;
     const maxQueuedBytes = integerOption("maxQueuedBytes", options.maxQueuedBytes, 1) ?? EXPORTER_DEFAULTS.maxQueuedBytes;
     const summaryIntervalMillis =
       integerOption("summaryIntervalMillis", options.summaryIntervalMillis, 0) ?? EXPORTER_DEFAULTS.summaryIntervalMillis;
-    this.#flushTimeoutMillis = integerOption("flushTimeoutMillis", options.flushTimeoutMillis, 0) ?? EXPORTER_DEFAULTS.flushTimeoutMillis;
-    this.#shutdownTimeoutMillis =
-      integerOption("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 0) ?? EXPORTER_DEFAULTS.shutdownTimeoutMillis;
+    this.#progressTimeoutMillis =
+      integerOption("progressTimeoutMillis", options.progressTimeoutMillis, 1) ?? EXPORTER_DEFAULTS.progressTimeoutMillis;
+    this.#flushCapMillis = integerOption("flushTimeoutMillis", options.flushTimeoutMillis, 0) ?? Infinity;
+    this.#shutdownCapMillis = integerOption("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 0) ?? Infinity;
     const mapping: MapSpanOptions = options.mapping ?? {};
     // Masking, hostile values and size limits, for every span whatever its entry point (docs/privacy.md).
     const { prepare, limits } = createPrepareStage(options.privacy, options.limits);
@@ -99,6 +112,7 @@ export class PhoenixSpanExporter implements SpanExporter {
       },
       onTrouble: () => this.#summary.notice(),
     });
+    joinExit(this.#exit);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -125,11 +139,16 @@ export class PhoenixSpanExporter implements SpanExporter {
   }
 
   /**
-   * Hands spans to the delivery pipeline without waiting for Phoenix. Returns
-   * false (and takes nothing) once the exporter is shut down.
+   * Hands spans to the delivery pipeline without waiting for Phoenix. Once
+   * the exporter is shut down it takes nothing, returns false, and counts
+   * the spans as dropped (`shutdown`), announced.
    */
   enqueue(spans: ReadableSpan[]): boolean {
-    if (this.#shutdown) return false;
+    if (this.#shutdown) {
+      this.#counters.received += spans.length;
+      this.#counters.drop("shutdown", spans.length);
+      return false;
+    }
     void this.#queue.submit(spans);
     return true;
   }
@@ -147,30 +166,34 @@ export class PhoenixSpanExporter implements SpanExporter {
   }
 
   /**
-   * Resolves once everything handed over so far has been delivered or given
-   * up, or at the deadline (`timeoutMillis`, default the `flushTimeoutMillis`
-   * option); spans still waiting then go to the spool when there is one.
+   * Resolves once everything handed over so far (the spool included, while
+   * Phoenix answers) has been delivered or given up — waiting as long as
+   * Phoenix keeps acknowledging, until it is silent for
+   * `progressTimeoutMillis` or the cap passes (`timeoutMillis`, default the
+   * `flushTimeoutMillis` option, none by default); spans still waiting then
+   * go to the spool when there is one, else stay queued.
    */
   async forceFlush(options: DeadlineOptions = {}): Promise<void> {
-    const timeoutMillis = integerOption("timeoutMillis", options.timeoutMillis, 0) ?? this.#flushTimeoutMillis;
-    if (!(await this.#queue.flush(timeoutMillis))) {
+    const started = Date.now();
+    if (!(await this.#queue.flush(this.#deadline(options, this.#flushCapMillis)))) {
       diag.warn(
-        `phoenix-connector: forceFlush: ${this.#queue.queuedSpans} spans not delivered within ${timeoutMillis} ms` +
+        `phoenix-connector: forceFlush: ${this.#queue.queuedSpans} spans not delivered within ${Date.now() - started} ms` +
           (this.#spool ? `; waiting ones were written to the spool in ${this.#spool.directory}.` : "; they stay queued."),
       );
     }
   }
 
   /**
-   * Delivers what is pending, within the deadline (`timeoutMillis`, default
-   * the `shutdownTimeoutMillis` option); what is not delivered by then goes to
-   * the spool (when configured) or is dropped and counted. Then releases the
-   * connection. Idempotent: later calls wait for the first.
+   * Delivers what is pending, as long as Phoenix keeps acknowledging (see
+   * {@link forceFlush} for the deadline); what is not delivered then goes to
+   * the spool (when configured) or is dropped, counted and announced. Then
+   * releases the connection. Idempotent: later calls wait for the first.
    */
   shutdown(options: DeadlineOptions = {}): Promise<void> {
-    const timeoutMillis = integerOption("timeoutMillis", options.timeoutMillis, 0) ?? this.#shutdownTimeoutMillis;
+    const deadline = this.#deadline(options, this.#shutdownCapMillis);
     this.#shutdown ??= (async () => {
-      await this.#queue.close(timeoutMillis);
+      leaveExit(this.#exit);
+      await this.#queue.close(deadline);
       this.#summary.stop();
       this.#spool?.close();
       if (this.#counters.troubleScore() > 0) diag.warn(formatSummary(this.stats(), "at shutdown, delivery"));
@@ -190,6 +213,11 @@ export class PhoenixSpanExporter implements SpanExporter {
     return written;
   }
 
+  #deadline(options: DeadlineOptions, defaultCap: number): DrainDeadline {
+    const cap = integerOption("timeoutMillis", options?.timeoutMillis, 0) ?? defaultCap;
+    return { progressMillis: Math.min(this.#progressTimeoutMillis, cap), capMillis: cap };
+  }
+
   /** Counts of what became of the spans handed over; see {@link DeliveryStats}. Never contains a credential. */
   stats(): DeliveryStats {
     const c = this.#counters;
@@ -204,6 +232,7 @@ export class PhoenixSpanExporter implements SpanExporter {
       dropped: c.droppedSnapshot(),
       spooled: c.spooled,
       replayed: c.replayed,
+      unknown: c.unknown,
       queue: { spans: this.#queue.queuedSpans, bytes: this.#queue.queuedBytes, requestsInFlight: this.#queue.requestsInFlight },
       degraded: this.#queue.degraded,
     };

@@ -13,11 +13,16 @@ export interface PhoenixSpanExporterOptions extends PhoenixConnectionOptions {
    * else `PHOENIX_PROJECT` / `PHOENIX_PROJECT_NAME`, else `default`.
    */
   projectName?: string;
-  /** Timeout of one request to Phoenix. Default 10 000 ms. */
+  /**
+   * Shortest timeout of one request to Phoenix; it grows with the answer
+   * times Phoenix gives (up to 120 s). Default 20 000 ms: Phoenix's REST
+   * route stalls for up to ~15 s under load and completes requests a sender
+   * cut off, so a shorter timeout only turns its stalls into duplicates.
+   */
   timeoutMillis?: number;
   /** Spans per request. Default 50. */
   maxSpansPerRequest?: number;
-  /** Most requests in flight at once. Default 4: Phoenix answers a 50-span request in about 200 ms. */
+  /** Most requests in flight at once; fewer while Phoenix's answers slow down (docs/delivery.md). Default 4. */
   concurrency?: number;
   /** How spans become Phoenix spans. */
   mapping?: MapSpanOptions;
@@ -29,7 +34,7 @@ export interface PhoenixSpanExporterOptions extends PhoenixConnectionOptions {
   transport?: PhoenixTransport;
   /** Retries of one request: attempts, backoff and overall deadline. See {@link RetryPolicy} for the defaults. */
   retry?: RetryPolicy;
-  /** Mapped spans held in memory, waiting or in flight. Past it they go to the spool, or are dropped. Default 10 000. */
+  /** Mapped spans held in memory, waiting or in flight. Past it they go to the spool, or are dropped. `OTEL_BSP_MAX_QUEUE_SIZE`; default 10 000. */
   maxQueuedSpans?: number;
   /** The same bound in bytes of span JSON (the memory they take is about this). Default 32 MiB. */
   maxQueuedBytes?: number;
@@ -44,9 +49,17 @@ export interface PhoenixSpanExporterOptions extends PhoenixConnectionOptions {
   spoolMaxBytes?: number;
   /** How long a spooled span may sit in the page cache before an fsync; 0 fsyncs every write. Default 1000 ms. */
   spoolFsyncMillis?: number;
-  /** How long `forceFlush()` waits before spooling what is left. Default 10 000 ms. */
+  /**
+   * How long `forceFlush()` and `shutdown()` keep waiting when Phoenix
+   * acknowledges nothing: they deliver everything while Phoenix makes
+   * progress, however long a backlog takes at its pace, and give up (spool,
+   * or drop and announce) only once Phoenix has been silent this long.
+   * Default 30 000 ms (twice the longest stall measured on a loaded Phoenix).
+   */
+  progressTimeoutMillis?: number;
+  /** An absolute cap on `forceFlush()`, progress or not. Default: none. */
   flushTimeoutMillis?: number;
-  /** How long `shutdown()` tries to deliver before spooling (or dropping) what is left. Default 10 000 ms. */
+  /** An absolute cap on `shutdown()`, progress or not (e.g. below a platform's kill timeout). Default: none. */
   shutdownTimeoutMillis?: number;
   /** Interval of the `diag` summary line logged while delivery has trouble; 0 turns it off. Default 60 000 ms. */
   summaryIntervalMillis?: number;
@@ -61,7 +74,7 @@ export interface PhoenixSpanExporterOptions extends PhoenixConnectionOptions {
 }
 
 export const EXPORTER_DEFAULTS = {
-  timeoutMillis: 10_000,
+  timeoutMillis: 20_000,
   maxSpansPerRequest: 50,
   concurrency: 4,
   transport: "auto",
@@ -69,12 +82,12 @@ export const EXPORTER_DEFAULTS = {
   maxQueuedBytes: 32 * 1024 * 1024,
   spoolMaxBytes: 256 * 1024 * 1024,
   spoolFsyncMillis: 1_000,
-  flushTimeoutMillis: 10_000,
-  shutdownTimeoutMillis: 10_000,
+  progressTimeoutMillis: 30_000,
   summaryIntervalMillis: 60_000,
 } as const;
 
-/** A deadline for one `forceFlush` / `shutdown` call, overriding the option. */
+/** A cap for one `forceFlush` / `shutdown` call, overriding the option's. */
 export interface DeadlineOptions {
+  /** Longest this call may take, progress or not. */
   timeoutMillis?: number;
 }

@@ -6,6 +6,7 @@ import type { ReadableSpan } from "../mapping/readable-span.js";
 import { SpanSelection, type SpanFilter } from "../mapping/span-filter.js";
 import { PhoenixSpanExporter } from "./exporter.js";
 import type { DeadlineOptions, PhoenixSpanExporterOptions } from "./options.js";
+import { joinExit, leaveExit, type ExitParticipant } from "./exit-participants.js";
 import type { SpanProcessor } from "./otel-contract.js";
 import { integerOption } from "./validate.js";
 
@@ -63,6 +64,11 @@ export class PhoenixSpanProcessor implements SpanProcessor {
   readonly #delayMillis: number;
   #batch: ReadableSpan[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The pending batch at `beforeExit` / `exit` (exit-participants.ts). */
+  readonly #exit: ExitParticipant = {
+    flushPending: () => (this.#batch.length > 0 ? this.forceFlush() : undefined),
+    settleSync: () => this.#handOff(),
+  };
 
   constructor(options: PhoenixSpanProcessorOptions = {}) {
     const { exporter, spanFilter, maxExportBatchSize, scheduledDelayMillis, ...exporterOptions } = options;
@@ -86,6 +92,7 @@ export class PhoenixSpanProcessor implements SpanProcessor {
     this.#delayMillis =
       integerOption("scheduledDelayMillis", scheduledDelayMillis, 0) ?? env.scheduledDelayMillis ?? BATCH_PRESET.scheduledDelayMillis;
     this.exporter = exporter ?? new PhoenixSpanExporter(exporterOptions);
+    joinExit(this.#exit);
   }
 
   onStart(span: ReadableSpan, _parentContext: Context): void {
@@ -116,6 +123,7 @@ export class PhoenixSpanProcessor implements SpanProcessor {
 
   /** Hands the pending batch over, then shuts the exporter down; see {@link PhoenixSpanExporter.shutdown}. Idempotent. */
   shutdown(options: DeadlineOptions = {}): Promise<void> {
+    leaveExit(this.#exit);
     this.#handOff();
     return this.exporter.shutdown(options);
   }

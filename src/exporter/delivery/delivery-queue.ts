@@ -1,37 +1,26 @@
 import { diag } from "@opentelemetry/api";
-import type { ReadableSpan } from "../../mapping/readable-span.js";
-import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
-import { REQUEST_ENVELOPE_BYTES } from "../../privacy/limits.js";
-import { SpanTooLargeError } from "../../privacy/span-size.js";
-import type { Spool, SpoolLease } from "../spool/spool.js";
 import type { Clock } from "../../http/clock.js";
-import type { DeliveryCounters, DropReason } from "./delivery-stats.js";
-import { encodeSpan, totalBytes, type EncodedSpan } from "./encoded-span.js";
+import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
+import type { ReadableSpan } from "../../mapping/readable-span.js";
+import type { Spool } from "../spool/spool.js";
+import type { DeliveryCounters } from "./delivery-stats.js";
+import { totalBytes } from "./encoded-span.js";
+import { Outage } from "./outage.js";
+import { MemoryOverflow, SpoolOverflow, type Batch, type OverflowPolicy } from "./overflow-policy.js";
+import { encodeRequests, type EncodeSteps, type HandedOver } from "./request-batches.js";
+import { SendWindow } from "./send-window.js";
 import type { RejectedSpan, SinkResult, SpanSink } from "./span-sink.js";
+import { Ticket, type SubmitOutcome } from "./tickets.js";
 
-export interface DeliveryQueueOptions {
+export type { SubmitOutcome } from "./tickets.js";
+
+export interface DeliveryQueueOptions extends Omit<EncodeSteps, "maxRequestBytes"> {
   sink: SpanSink;
-  /** ReadableSpan → Phoenix span; runs off the application's call path. */
-  map: (span: ReadableSpan) => PhoenixSpan;
-  /**
-   * The last step before a span is encoded, for every span whatever its
-   * entry point (mapped here or handed over already mapped, as by an
-   * import): masking and size limits belong here. Default: none.
-   */
-  prepare?: (span: PhoenixSpan) => PhoenixSpan;
-  /** The project a span goes to. */
-  projectOf: (span: ReadableSpan) => string;
-  /** Spans per request. */
-  maxSpansPerRequest: number;
-  /**
-   * Most bytes of one request body (the spans' JSON and the envelope):
-   * requests are cut to stay under it, and a span that cannot fit alone is
-   * dropped and counted as `too-large`. Default: no cap.
-   */
+  /** Most bytes of one request body; a span that cannot fit alone is dropped as `too-large`. Default: no cap. */
   maxRequestBytes?: number;
-  /** Most requests in flight at once. */
+  /** Most requests in flight at once; the window adapts below it (send-window.ts). */
   concurrency: number;
-  /** Per-request timeout. */
+  /** Shortest per-request timeout; it grows with the answer times Phoenix gives. */
   timeoutMillis: number;
   /** Mapped spans held in memory (waiting or in flight); past it they go to the spool, or are dropped. */
   maxQueuedSpans: number;
@@ -39,107 +28,86 @@ export interface DeliveryQueueOptions {
   maxQueuedBytes: number;
   spool: Spool | undefined;
   counters: DeliveryCounters;
-  /** Paces the probes while Phoenix is down (injected in tests). */
+  /** Time of probes, progress and deadlines (injected in tests). */
   clock: Clock;
-  /** Pause between probes while Phoenix is down or refuses the key: full jitter, doubling from `initialMillis` to `maxMillis`. */
+  /** Pause between probes while Phoenix is down or refuses the key. */
   probeBackoff: { initialMillis: number; maxMillis: number };
   /** Told whenever something goes wrong (retry, refusal, drop, spool, outage), for the periodic summary. */
   onTrouble?: () => void;
 }
 
-/** What became of the spans of one `submit` / `submitMapped` call; every span is counted once. */
-export interface SubmitOutcome {
-  /** Stored now. */
-  delivered: number;
-  /** Already stored (a retry after a lost answer, or an import run twice). */
-  duplicates: number;
-  /** Refused for good, each with the reason. */
-  rejected: RejectedSpan[];
-  /** Not delivered within this process: spooled for later, or dropped (see `stats()`). */
-  undelivered: number;
+/** How long a flush or shutdown waits: until Phoenix stops acknowledging for `progressMillis`, or the `capMillis` cap. */
+export interface DrainDeadline {
+  /** Longest wait with no acknowledgement from Phoenix. */
+  progressMillis: number;
+  /** Longest wait in all; Infinity for none. */
+  capMillis: number;
+  /** Also give up as soon as Phoenix is known to be down (a flush at process exit). */
+  untilDown?: boolean;
 }
 
-interface Ticket {
-  outstanding: number;
-  outcome: SubmitOutcome;
-  done: (outcome: SubmitOutcome) => void;
+interface IdleWaiter {
+  idle(): void;
+  /** Re-evaluates the deadline (after progress or an outage). */
+  check(): void;
 }
-
-type Incoming =
-  | { spans: readonly ReadableSpan[]; project?: undefined; ticket: Ticket }
-  | { spans: readonly PhoenixSpan[]; project: string; ticket: Ticket };
-
-interface Batch {
-  project: string;
-  spans: EncodedSpan[];
-  bytes: number;
-  /** The `submit` call waiting for these spans; none for replayed spans. */
-  ticket: Ticket | undefined;
-  /** Set when the spans were read from the spool. */
-  lease: SpoolLease | undefined;
-  /** Written to the spool by `spillSync` while in flight: the answer no longer matters. */
-  spilled?: boolean;
-}
-
-/** Why only one request at a time, paced, goes out: Phoenix is down, refuses the key, or lacks the route. */
-type Degradation = "unavailable" | "unauthorized" | "route-missing";
-
-const DEGRADATION_SUMMARY: ReadonlyMap<Degradation, (since: string) => string> = new Map([
-  ["unavailable", (since: string) => `Phoenix unreachable since ${since}`],
-  ["unauthorized", (since: string) => `Phoenix refuses the API key since ${since}`],
-  ["route-missing", (since: string) => `Phoenix has no REST span route (since ${since})`],
-]);
 
 /**
  * Takes finished spans, maps them outside the caller's stack, groups them by
  * project, cuts them into requests and keeps several in flight, within
- * bounds of memory, with the spool as the overflow:
+ * bounds of memory, with an overflow policy (spool, or drop) past them:
  *
- * - Up to `concurrency` requests at once. The window halves when Phoenix
- *   pushes back (a request needed retries: 503/429, timeouts) and grows by
- *   one per clean answer, so Phoenix's own slowness is back-pressure.
- * - Past `maxQueuedSpans` / `maxQueuedBytes` new batches go to the spool,
- *   or are dropped (`queue-full`) without one.
- * - A request that fails after every retry means Phoenix is down: its spans
- *   and everything waiting go to the spool (or wait in memory without one),
- *   and one request at a time, paced by a growing pause, probes until Phoenix
- *   answers. A 401/403 is paced the same way.
- * - The spool is replayed, oldest first, whenever memory has nothing waiting
- *   and Phoenix answers: after an outage and when a process starts with
- *   spans left by an earlier one.
+ * - Requests in flight follow Phoenix's answers (send-window.ts): more only
+ *   while answers stay fast, fewer when Phoenix stalls or pushes back.
+ * - Past `maxQueuedSpans` / `maxQueuedBytes` new batches are set aside
+ *   (overflow-policy.ts).
+ * - A request that fails after every retry means Phoenix is down (outage.ts):
+ *   one paced probe at a time until it answers.
+ * - The spool is replayed, oldest first, whenever memory has room and
+ *   Phoenix answers, during a flush or shutdown too.
+ * - Flush and shutdown wait while Phoenix makes progress, not for a fixed
+ *   time: a large backlog takes as long as Phoenix's pace says.
  */
 export class DeliveryQueue {
   readonly #options: DeliveryQueueOptions;
   readonly #counters: DeliveryCounters;
+  readonly #overflow: OverflowPolicy;
+  readonly #outage: Outage;
+  readonly #window: SendWindow;
+  readonly #steps: EncodeSteps;
   readonly #abort = new AbortController();
-  #incoming: Incoming[] = [];
+  #incoming: Array<{ handed: HandedOver; ticket: Ticket }> = [];
   #ready: Batch[] = [];
   readonly #inFlight = new Set<Batch>();
   /** Spans and bytes in `#ready` and `#inFlight`. */
   #spans = 0;
   #bytes = 0;
-  #window: number;
-  #paused = false;
-  #probeCeiling: number;
-  #degradation: Degradation | undefined;
-  #degradedSince = 0;
   #scheduled = false;
-  /** Shutting down: nothing more is read from the spool. */
-  #closing = false;
-  #idleWaiters: Array<() => void> = [];
+  /** When Phoenix last acknowledged anything (or a wait began): a drain's progress clock. */
+  #lastProgress = 0;
+  #idleWaiters: IdleWaiter[] = [];
 
   constructor(options: DeliveryQueueOptions) {
     this.#options = options;
     this.#counters = options.counters;
-    this.#window = options.concurrency;
-    this.#probeCeiling = options.probeBackoff.initialMillis;
+    const onTrouble = () => options.onTrouble?.();
+    this.#overflow = options.spool ? new SpoolOverflow(options.spool, options.counters, onTrouble) : new MemoryOverflow(options.counters, onTrouble);
+    this.#outage = new Outage({
+      clock: options.clock,
+      probeBackoff: options.probeBackoff,
+      sinkDescription: options.sink.description,
+      waiting: this.#overflow.describeWaiting(options.maxQueuedSpans),
+      spoolDirectory: options.spool?.directory,
+    });
+    this.#window = new SendWindow(options.concurrency, options.timeoutMillis);
+    this.#steps = { ...options, maxRequestBytes: options.maxRequestBytes ?? Infinity };
     // Spans left in the spool by an earlier process are replayed from the start.
-    if (options.spool && options.spool.spans > 0) this.#schedule();
+    if (this.#overflow.replayPending) this.#schedule();
   }
 
   /** Queues spans; resolves true when all were delivered (or already stored), false when any was refused, dropped or spooled. */
   submit(spans: readonly ReadableSpan[]): Promise<boolean> {
-    return this.#enqueue(spans, undefined).then((o) => o.rejected.length === 0 && o.undelivered === 0);
+    return this.#enqueue({ spans }).then((o) => o.rejected.length === 0 && o.undelivered === 0);
   }
 
   /**
@@ -148,16 +116,15 @@ export class DeliveryQueue {
    * became of each of them.
    */
   submitMapped(project: string, spans: readonly PhoenixSpan[]): Promise<SubmitOutcome> {
-    return this.#enqueue(spans, project);
+    return this.#enqueue({ spans, project });
   }
 
-  #enqueue(spans: readonly ReadableSpan[] | readonly PhoenixSpan[], project: string | undefined): Promise<SubmitOutcome> {
+  #enqueue(handed: HandedOver): Promise<SubmitOutcome> {
     return new Promise((resolve) => {
-      const outcome: SubmitOutcome = { delivered: 0, duplicates: 0, rejected: [], undelivered: 0 };
-      if (spans.length === 0) return resolve(outcome);
-      this.#counters.received += spans.length;
-      const ticket: Ticket = { outstanding: spans.length, outcome, done: resolve };
-      this.#incoming.push(project === undefined ? { spans: spans as readonly ReadableSpan[], ticket } : { spans: spans as readonly PhoenixSpan[], project, ticket });
+      const ticket = new Ticket(handed.spans.length, resolve);
+      if (handed.spans.length === 0) return;
+      this.#counters.received += handed.spans.length;
+      this.#incoming.push({ handed, ticket });
       this.#schedule();
     });
   }
@@ -176,67 +143,80 @@ export class DeliveryQueue {
 
   /** True while Phoenix is unreachable after retries or refuses the credentials. */
   get degraded(): boolean {
-    return this.#degradation !== undefined;
+    return this.#outage.active;
   }
 
   /** What is wrong right now, for the summary line; undefined when nothing. */
   describeDegradation(): string | undefined {
-    if (!this.#degradation) return undefined;
-    const since = new Date(this.#degradedSince).toISOString();
-    return DEGRADATION_SUMMARY.get(this.#degradation)!(since);
+    return this.#outage.describe();
   }
 
   /**
-   * Resolves true once nothing waits in memory or is in flight (the spool
-   * aside), false at the deadline. The deadline timer keeps the process alive
-   * while a caller waits on it, which is the point of a flush.
+   * Resolves true once nothing waits in memory, in flight or (while Phoenix
+   * answers) in the spool; false when Phoenix acknowledged nothing for
+   * `progressMillis`, or at the cap. The timer keeps the process alive while
+   * a caller waits, which is the point of a flush.
    */
-  drain(timeoutMillis: number): Promise<boolean> {
+  drain(deadline: DrainDeadline): Promise<boolean> {
     if (this.#idle()) return Promise.resolve(true);
+    // Deadlines are the caller's wall-clock time, measured with real timers
+    // (the injected Clock paces retries and probes; it has no timers to wake a waiter).
+    const started = Date.now();
+    this.#lastProgress = Math.max(this.#lastProgress, started);
     return new Promise((resolve) => {
-      const waiter = () => {
-        clearTimeout(timer);
-        resolve(true);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waiter: IdleWaiter = {
+        idle: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+        check: () => {
+          clearTimeout(timer);
+          const now = Date.now();
+          const stalledAt = this.#lastProgress + deadline.progressMillis;
+          const capAt = started + deadline.capMillis;
+          if (now >= stalledAt || now >= capAt || (deadline.untilDown === true && this.#outage.active)) {
+            this.#idleWaiters = this.#idleWaiters.filter((w) => w !== waiter);
+            resolve(false);
+            return;
+          }
+          timer = setTimeout(waiter.check, Math.max(1, Math.min(stalledAt, capAt) - now));
+        },
       };
-      const timer = setTimeout(() => {
-        this.#idleWaiters = this.#idleWaiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMillis);
       this.#idleWaiters.push(waiter);
+      waiter.check();
     });
   }
 
-  /** Waits up to the deadline for everything handed over to be delivered; what is still waiting then goes to the spool (when there is one). */
-  async flush(timeoutMillis: number): Promise<boolean> {
-    const drained = await this.drain(timeoutMillis);
-    if (!drained && this.#options.spool) {
+  /** Waits while Phoenix makes progress for everything handed over; what still waits then goes to the spool (when there is one). */
+  async flush(deadline: DrainDeadline): Promise<boolean> {
+    const drained = await this.drain(deadline);
+    if (!drained && this.#overflow.spool) {
       this.#prepare();
-      this.#spillReady();
+      this.#setAsideReady();
     }
     return drained;
   }
 
   /**
-   * Delivers what it can by the deadline; then cancels what is in flight and
-   * spools (or drops, as `shutdown`) everything not delivered. Stops replay;
-   * spans read from the spool and not delivered stay in their segment.
+   * Delivers while Phoenix makes progress (or until the cap); then cancels
+   * what is in flight and sets aside everything not delivered: spooled, or
+   * dropped as `shutdown`, or — cut off in flight — counted as unknown.
    */
-  async close(timeoutMillis: number): Promise<void> {
-    this.#closing = true;
-    const deadline = Date.now() + timeoutMillis;
+  async close(deadline: DrainDeadline): Promise<void> {
     // Phoenix is known to be down and there is a spool: waiting would only spend the deadline.
-    const knownDown = this.#degradation !== undefined && this.#options.spool !== undefined;
-    if (!knownDown && (await this.drain(timeoutMillis))) return;
+    const knownDown = this.#outage.active && this.#overflow.spool !== undefined;
+    if (!knownDown && (await this.drain(deadline))) return;
     this.#prepare();
-    for (const batch of this.#takeReady()) this.#shed(batch);
+    for (const batch of this.#takeReady()) this.#overflow.setAside(batch, "shutdown");
     this.#abort.abort();
-    // Cancelled requests answer at once; give them a moment to settle into the spool.
-    if (await this.drain(Math.max(100, Math.min(1_000, deadline - Date.now())))) return;
+    // Cancelled requests answer at once; give them a moment to settle.
+    if (await this.drain({ progressMillis: 1_000, capMillis: 1_000 })) return;
     for (const batch of [...this.#inFlight]) {
       batch.spilled = true;
       this.#inFlight.delete(batch);
       this.#release(batch);
-      this.#shed(batch);
+      this.#overflow.cutOff(batch);
     }
     this.#notifyIdle();
   }
@@ -245,31 +225,38 @@ export class DeliveryQueue {
    * For a process `exit` handler, where nothing asynchronous runs: writes
    * every span still in memory (waiting or in flight) to the spool,
    * synchronously. Spans in flight may also have reached Phoenix; a replay
-   * then finds them as duplicates. Returns the spans written.
+   * then finds them as duplicates. Without a spool, waiting spans are
+   * dropped as `shutdown` and spans in flight counted as unknown, announced.
+   * Returns the spans written to the spool.
    */
   spillSync(): number {
-    const spool = this.#options.spool;
-    if (!spool) return 0;
     this.#prepare();
     const before = this.#counters.spooled;
-    for (const batch of this.#takeReady()) this.#shed(batch);
+    for (const batch of this.#takeReady()) this.#overflow.setAside(batch, "shutdown");
     for (const batch of this.#inFlight) {
       if (batch.spilled) continue;
       batch.spilled = true;
-      this.#shed(batch);
+      this.#overflow.cutOff(batch);
     }
     return this.#counters.spooled - before;
   }
 
+  /** True while anything waits to be delivered (a flush would have work to do). */
+  get pending(): boolean {
+    return !this.#idle();
+  }
+
   #idle(): boolean {
-    return this.#incoming.length === 0 && this.#ready.length === 0 && this.#inFlight.size === 0 && !this.#scheduled;
+    const memoryIdle = this.#incoming.length === 0 && this.#ready.length === 0 && this.#inFlight.size === 0 && !this.#scheduled;
+    // Spooled spans count while Phoenix answers: a flush delivers them too.
+    return memoryIdle && (!this.#overflow.replayPending || this.#outage.active || this.#abort.signal.aborted);
   }
 
   #notifyIdle(): void {
     if (!this.#idle()) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    for (const waiter of waiters) waiter.idle();
   }
 
   #schedule(): void {
@@ -287,59 +274,23 @@ export class DeliveryQueue {
   #prepare(): void {
     const incoming = this.#incoming;
     this.#incoming = [];
-    const prepare = this.#options.prepare;
-    for (const entry of incoming) {
-      const { spans, ticket } = entry;
-      const byProject = new Map<string, EncodedSpan[]>();
-      for (const span of spans) {
-        let encoded: EncodedSpan;
-        let project: string;
-        try {
-          let mapped: PhoenixSpan;
-          if (entry.project === undefined) {
-            mapped = this.#options.map(span as ReadableSpan);
-            project = this.#options.projectOf(span as ReadableSpan);
-          } else {
-            mapped = span as PhoenixSpan;
-            project = entry.project;
-          }
-          encoded = encodeSpan(prepare ? prepare(mapped) : mapped);
-        } catch (error) {
-          const tooLarge = error instanceof SpanTooLargeError;
-          this.#counters.drop(tooLarge ? "too-large" : "unmappable", 1);
-          settleUndelivered(ticket, 1);
-          this.#options.onTrouble?.();
-          diag.error(`phoenix-connector: could not ${tooLarge ? "fit" : "map"} span "${safeName(span)}"; dropped: ${(error as Error).message}`);
-          continue;
-        }
-        if (encoded.bytes + REQUEST_ENVELOPE_BYTES > (this.#options.maxRequestBytes ?? Infinity)) {
-          // Never blocks the queue: a span no request can carry is reported and dropped.
-          this.#counters.drop("too-large", 1);
-          settleUndelivered(ticket, 1);
-          this.#options.onTrouble?.();
-          diag.error(
-            `phoenix-connector: span ${encoded.spanId} (trace ${encoded.traceId}) is ${encoded.bytes} bytes, more than maxRequestBytes ` +
-              `(${this.#options.maxRequestBytes}) lets one request carry; dropped.`,
-          );
-          continue;
-        }
-        let list = byProject.get(project);
-        if (!list) byProject.set(project, (list = []));
-        list.push(encoded);
+    for (const { handed, ticket } of incoming) {
+      const { batches, unsendable } = encodeRequests(handed, this.#steps);
+      for (const span of unsendable) {
+        diag.error(`phoenix-connector: ${span.message}`);
+        this.#counters.drop(span.reason, 1);
+        ticket.undelivered(1);
+        this.#options.onTrouble?.();
       }
-      for (const [project, list] of byProject) {
-        for (const part of cutRequests(list, this.#options.maxSpansPerRequest, this.#options.maxRequestBytes ?? Infinity)) {
-          this.#admit({ project, spans: part, bytes: totalBytes(part), ticket, lease: undefined });
-        }
-      }
+      for (const batch of batches) this.#admit({ ...batch, ticket, lease: undefined });
     }
   }
 
-  /** Into memory while under the bounds and Phoenix answers; else to the spool, or dropped. */
+  /** Into memory while under the bounds (and, with a spool, while Phoenix answers); else set aside. */
   #admit(batch: Batch): void {
     const full = this.#spans >= this.#options.maxQueuedSpans || this.#bytes >= this.#options.maxQueuedBytes;
-    if (full || (this.#degradation && this.#options.spool)) {
-      this.#keepOrDrop(batch, "queue-full");
+    if (full || (this.#outage.active && this.#overflow.bypassMemoryWhileDown)) {
+      this.#overflow.setAside(batch, "queue-full");
       return;
     }
     this.#ready.push(batch);
@@ -364,45 +315,19 @@ export class DeliveryQueue {
   }
 
   /** New spans waiting in memory go to the spool; replayed ones stay, they are on disk already. */
-  #spillReady(): void {
-    const replayed: Batch[] = [];
+  #setAsideReady(): void {
     for (const batch of this.#takeReady()) {
-      if (batch.lease) replayed.push(batch);
-      else this.#toSpool(batch);
-    }
-    for (const batch of replayed) {
+      if (!batch.lease) {
+        this.#overflow.setAside(batch, "queue-full");
+        continue;
+      }
       this.#ready.push(batch);
       this.#hold(batch);
     }
   }
 
-  /** Giving up on a batch at shutdown: spooled (or dropped as `shutdown`); replayed spans simply stay in their segment. */
-  #shed(batch: Batch): void {
-    if (!batch.lease) this.#keepOrDrop(batch, "shutdown");
-  }
-
-  /** To the spool when there is one, else dropped for `reason`. */
-  #keepOrDrop(batch: Batch, reason: DropReason): void {
-    if (this.#options.spool) {
-      this.#toSpool(batch);
-      return;
-    }
-    this.#counters.drop(reason, batch.spans.length);
-    settleUndelivered(batch.ticket, batch.spans.length);
-    this.#options.onTrouble?.();
-  }
-
-  #toSpool(batch: Batch): void {
-    const result = this.#options.spool!.append(batch.project, batch.spans);
-    // Spans read from the spool and written back (a failed replay) were counted when first spooled.
-    if (!batch.lease) this.#counters.spooled += result.written;
-    if (result.reason) this.#counters.drop(result.reason, result.refused);
-    settleUndelivered(batch.ticket, batch.spans.length);
-    this.#options.onTrouble?.();
-  }
-
   #pump(): void {
-    while (!this.#paused && this.#inFlight.size < this.#window) {
+    while (!this.#outage.paused && this.#inFlight.size < this.#window.size && !this.#abort.signal.aborted) {
       const batch = this.#ready.shift() ?? this.#fromSpool();
       if (!batch) break;
       this.#inFlight.add(batch);
@@ -413,20 +338,18 @@ export class DeliveryQueue {
 
   /** Replay: only when memory has room and nothing newer is waiting. */
   #fromSpool(): Batch | undefined {
-    const spool = this.#options.spool;
-    if (!spool || this.#closing || (spool.spans === 0 && spool.bytes === 0)) return undefined;
     if (this.#spans >= this.#options.maxQueuedSpans || this.#bytes >= this.#options.maxQueuedBytes) return undefined;
-    const lease = spool.take(this.#options.maxSpansPerRequest);
-    if (!lease) return undefined;
-    const batch: Batch = { project: lease.project, spans: lease.spans, bytes: totalBytes(lease.spans), ticket: undefined, lease };
-    this.#hold(batch);
+    const batch = this.#overflow.takeReplay(this.#options.maxSpansPerRequest);
+    if (batch) this.#hold(batch);
     return batch;
   }
 
   async #send(batch: Batch): Promise<void> {
+    const clock = this.#options.clock;
+    const sentAt = clock.now();
     let result: SinkResult;
     try {
-      result = await this.#options.sink.write(batch.project, batch.spans, this.#options.timeoutMillis, this.#abort.signal);
+      result = await this.#options.sink.write(batch.project, batch.spans, this.#window.timeoutMillis, this.#abort.signal);
     } catch (error) {
       // A sink should not throw; if one does, its spans are kept as if Phoenix were down.
       result = { delivered: 0, duplicates: 0, rejected: [], failed: batch.spans, failure: "unavailable", error: error as Error };
@@ -434,11 +357,11 @@ export class DeliveryQueue {
     if (batch.spilled) return;
     this.#inFlight.delete(batch);
     this.#release(batch);
-    this.#settle(batch, result);
+    this.#settle(batch, result, clock.now() - sentAt);
     this.#pump();
   }
 
-  #settle(batch: Batch, result: SinkResult): void {
+  #settle(batch: Batch, result: SinkResult, answerMillis: number): void {
     const counters = this.#counters;
     const retries = result.retries ?? 0;
     counters.exported += result.delivered;
@@ -446,41 +369,44 @@ export class DeliveryQueue {
     counters.retried += retries;
     counters.repaired += result.repaired ?? 0;
     if (batch.lease) counters.replayed += result.delivered + result.duplicates;
+    if (result.delivered + result.duplicates + result.rejected.length > 0) this.#lastProgress = Date.now();
     this.#reportRejected(batch.project, result.rejected);
-    settleStored(batch.ticket, result.delivered, result.duplicates);
-    settleRejected(batch.ticket, result.rejected);
+    batch.ticket?.stored(result.delivered, result.duplicates);
+    batch.ticket?.rejected(result.rejected);
     if (retries > 0 || result.rejected.length > 0 || (result.repaired ?? 0) > 0) this.#options.onTrouble?.();
 
     if (result.failed.length === 0) {
-      this.#answered(retries > 0);
+      this.#outage.answered(this.#overflow.spool?.spans ?? 0);
+      this.#window.answered(answerMillis, retries > 0);
       batch.lease?.ack();
       return;
     }
     const rest: Batch = { ...batch, spans: result.failed, bytes: totalBytes(result.failed) };
     const failure = result.failure ?? "unavailable";
     if (failure === "aborted") {
-      // Shutdown cancelled it.
-      this.#shed(rest);
+      // Shutdown cancelled it mid-request: Phoenix may have it.
+      this.#overflow.cutOff(rest);
       return;
     }
-    this.#degrade(failure, result.error);
+    this.#window.collapse();
+    this.#options.onTrouble?.();
+    this.#outage.failed(failure, result.error, () => this.#pump());
+    for (const waiter of [...this.#idleWaiters]) waiter.check();
     if (batch.lease) {
       // Replayed spans are on disk already: they keep their place, unacknowledged, and are the next probe.
       this.#ready.unshift(rest);
       this.#hold(rest);
       return;
     }
-    if (failure === "unavailable") {
-      if (this.#options.spool) {
-        this.#toSpool(rest);
-        this.#spillReady();
-      } else {
-        // No spool: the spans wait at the front, within the memory bounds, for Phoenix to come back.
-        this.#ready.unshift(rest);
-        this.#hold(rest);
-      }
+    if (failure !== "unavailable") {
+      this.#overflow.setAside(rest, failure === "unauthorized" ? "unauthorized" : "refused");
+    } else if (this.#overflow.bypassMemoryWhileDown) {
+      this.#overflow.setAside(rest, "queue-full");
+      this.#setAsideReady();
     } else {
-      this.#keepOrDrop(rest, failure === "unauthorized" ? "unauthorized" : "refused");
+      // No spool: the spans wait at the front, within the memory bounds, for Phoenix to come back.
+      this.#ready.unshift(rest);
+      this.#hold(rest);
     }
   }
 
@@ -499,7 +425,6 @@ export class DeliveryQueue {
         );
         continue;
       }
-      this.#counters.drop(span.cause, 1);
       const key = `${span.cause}\n${span.reason}`;
       let list = grouped.get(key);
       if (!list) grouped.set(key, (list = []));
@@ -510,118 +435,7 @@ export class DeliveryQueue {
       const what = `${spans.length === 1 ? "span" : `${spans.length} spans`}${cause === "too-large" ? " as too large" : ""}`;
       const ids = spans.slice(0, 5).map((s) => s.spanId).join(", ") + (spans.length > 5 ? ", …" : "");
       diag.error(`phoenix-connector: Phoenix refused ${what} of project "${project}" (${ids}); dropped. Phoenix's answer: ${reason}`);
+      this.#counters.drop(cause as Exclude<typeof cause, "invalid">, spans.length);
     }
-  }
-
-  /** A request came back answered: leave the degraded state, and size the window. */
-  #answered(pushedBack: boolean): void {
-    if (this.#degradation) {
-      const spool = this.#options.spool;
-      diag.info(
-        `phoenix-connector: ${this.#options.sink.description} answers again after ${Math.round((Date.now() - this.#degradedSince) / 1000)} s` +
-          (spool && spool.spans > 0 ? `; replaying ${spool.spans} spooled spans.` : "."),
-      );
-      this.#degradation = undefined;
-      this.#probeCeiling = this.#options.probeBackoff.initialMillis;
-    }
-    this.#window = pushedBack ? Math.max(1, Math.ceil(this.#window / 2)) : Math.min(this.#options.concurrency, this.#window + 1);
-  }
-
-  #degrade(kind: Degradation, error: Error | undefined): void {
-    this.#window = 1;
-    if (this.#degradation !== kind) {
-      this.#degradation = kind;
-      this.#degradedSince = Date.now();
-      this.#logDegradation(kind, error);
-    }
-    this.#options.onTrouble?.();
-    if (this.#paused) return;
-    this.#paused = true;
-    const pause = Math.floor(this.#options.clock.random() * this.#probeCeiling);
-    this.#probeCeiling = Math.min(this.#options.probeBackoff.maxMillis, this.#probeCeiling * 2);
-    void this.#options.clock.sleep(pause).then(() => {
-      this.#paused = false;
-      this.#pump();
-    });
-  }
-
-  /** Once per episode: what is wrong, what to do, and where the spans go meanwhile. */
-  #logDegradation(kind: Degradation, error: Error | undefined): void {
-    const spool = this.#options.spool;
-    const sink = this.#options.sink.description;
-    switch (kind) {
-      case "unauthorized":
-        // PhoenixAuthenticationError's message names the cause and the fix, never the key.
-        diag.error(
-          `phoenix-connector: ${error?.message ?? "Phoenix refused the API key (401/403)."} Until it is fixed, ` +
-            (spool ? `spans go to the spool in ${spool.directory}.` : "spans are dropped (configure spoolDir to keep them)."),
-        );
-        break;
-      case "route-missing":
-        diag.error(
-          `phoenix-connector: ${sink} has no span route (${error?.message ?? "404"}): this Phoenix is older than 10.12. ` +
-            `Set the transport option to "auto" or "otlp", or upgrade Phoenix. ` +
-            (spool ? `Spans go to the spool in ${spool.directory}.` : "Spans are dropped."),
-        );
-        break;
-      case "unavailable":
-        diag.warn(
-          `phoenix-connector: ${sink} did not answer after every retry (${error?.message ?? "unavailable"}); ` +
-            (spool ? `spans go to the spool in ${spool.directory}` : `up to ${this.#options.maxQueuedSpans} spans wait in memory`) +
-            ", and one request at a time checks whether Phoenix is back.",
-        );
-        break;
-    }
-  }
-}
-
-function settleStored(ticket: Ticket | undefined, delivered: number, duplicates: number): void {
-  if (!ticket || delivered + duplicates === 0) return;
-  ticket.outcome.delivered += delivered;
-  ticket.outcome.duplicates += duplicates;
-  countDown(ticket, delivered + duplicates);
-}
-
-function settleRejected(ticket: Ticket | undefined, rejected: readonly RejectedSpan[]): void {
-  if (!ticket || rejected.length === 0) return;
-  ticket.outcome.rejected.push(...rejected);
-  countDown(ticket, rejected.length);
-}
-
-function settleUndelivered(ticket: Ticket | undefined, count: number): void {
-  if (!ticket || count === 0) return;
-  ticket.outcome.undelivered += count;
-  countDown(ticket, count);
-}
-
-function countDown(ticket: Ticket, count: number): void {
-  ticket.outstanding -= count;
-  if (ticket.outstanding <= 0) ticket.done(ticket.outcome);
-}
-
-/** Consecutive requests of at most `maxSpans` spans and `maxBytes` bytes of body each (every span fits alone: checked before). */
-function cutRequests(spans: readonly EncodedSpan[], maxSpans: number, maxBytes: number): EncodedSpan[][] {
-  const parts: EncodedSpan[][] = [];
-  let part: EncodedSpan[] = [];
-  let bytes = REQUEST_ENVELOPE_BYTES;
-  for (const span of spans) {
-    // One comma between spans.
-    if (part.length > 0 && (part.length >= maxSpans || bytes + 1 + span.bytes > maxBytes)) {
-      parts.push(part);
-      part = [];
-      bytes = REQUEST_ENVELOPE_BYTES;
-    }
-    bytes += (part.length > 0 ? 1 : 0) + span.bytes;
-    part.push(span);
-  }
-  if (part.length > 0) parts.push(part);
-  return parts;
-}
-
-function safeName(span: { name: unknown }): string {
-  try {
-    return String(span.name).slice(0, 100);
-  } catch {
-    return "?";
   }
 }

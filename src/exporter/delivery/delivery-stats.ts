@@ -1,3 +1,5 @@
+import { announceLoss } from "./loss-warning.js";
+
 /** Why spans were dropped. Each span lost is counted under exactly one reason (or under `invalid`). */
 export type DropReason =
   /** Over `maxQueuedSpans` / `maxQueuedBytes` with no spool configured. */
@@ -16,7 +18,7 @@ export type DropReason =
   | "too-large"
   /** The mapping could not turn the span into a Phoenix span. */
   | "unmappable"
-  /** Not delivered by the shutdown deadline and no spool configured. */
+  /** Not delivered when shutdown gave up (Phoenix stopped answering, or the cap passed), or ended after shutdown; no spool configured. */
   | "shutdown";
 
 export const DROP_REASONS: readonly DropReason[] = [
@@ -53,6 +55,12 @@ export interface DeliveryStats {
   spooled: number;
   /** Spans read back from the spool and delivered (exported or duplicate). */
   replayed: number;
+  /**
+   * Spans whose request was cut off in flight at shutdown, with no spool to
+   * keep them: Phoenix may have stored them (it completes requests a sender
+   * gave up on), so they are neither exported nor dropped.
+   */
+  unknown: number;
   /** In memory now: mapped spans waiting or in flight, and their JSON bytes. */
   queue: { spans: number; bytes: number; requestsInFlight: number };
   /** On disk now, when a spool is configured. */
@@ -73,10 +81,25 @@ export class DeliveryCounters {
   invalid = 0;
   spooled = 0;
   replayed = 0;
+  unknown = 0;
   readonly dropped = new Map<DropReason, number>(DROP_REASONS.map((reason) => [reason, 0]));
 
+  /** Counts a loss and announces it (see loss-warning.ts): no span is lost silently. */
   drop(reason: DropReason, count: number): void {
-    if (count > 0) this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + count);
+    if (count <= 0) return;
+    this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + count);
+    announceLoss(reason, count, LOSS_EXPLANATION.get(reason)!);
+  }
+
+  /** Spans cut off in flight without a spool: announced like a loss, counted apart. */
+  cutOff(count: number): void {
+    if (count <= 0) return;
+    this.unknown += count;
+    announceLoss(
+      "cut-off",
+      count,
+      "their requests were still in flight when shutdown ended; Phoenix may have stored them. Configure spoolDir to keep such spans for a replay.",
+    );
   }
 
   droppedTotal(): number {
@@ -87,10 +110,23 @@ export class DeliveryCounters {
 
   /** Retried, repaired, invalid, dropped, spooled: everything that means something went wrong. */
   troubleScore(): number {
-    return this.retried + this.repaired + this.invalid + this.spooled + this.droppedTotal();
+    return this.retried + this.repaired + this.invalid + this.spooled + this.unknown + this.droppedTotal();
   }
 
   droppedSnapshot(): DeliveryStats["dropped"] {
     return { ...(Object.fromEntries(this.dropped) as Record<DropReason, number>), total: this.droppedTotal() };
   }
 }
+
+/** What each loss means and what to do about it, in the announcement. */
+const LOSS_EXPLANATION: ReadonlyMap<DropReason, string> = new Map<DropReason, string>([
+  ["queue-full", "more spans waited than maxQueuedSpans / maxQueuedBytes allow; configure spoolDir to keep the overflow on disk, or raise the bounds."],
+  ["spool-full", "the spool reached spoolMaxBytes; raise it or make Phoenix reachable."],
+  ["spool-error", "writing to the spool failed (disk full or permissions); check spoolDir."],
+  ["spool-corrupt", "a spool record failed its checksum (a damaged file)."],
+  ["unauthorized", "Phoenix refused the API key (401/403); set PHOENIX_API_KEY, or configure spoolDir to keep spans until it is fixed."],
+  ["refused", "Phoenix refused the request for good; see the diag log for its answer."],
+  ["too-large", "a span is larger than one request may carry; see limits.maxRequestBytes."],
+  ["unmappable", "the mapping failed on a span; see the diag log."],
+  ["shutdown", "shutdown ended before they were delivered (Phoenix stopped answering, or a timeoutMillis cap passed), or they ended after shutdown; configure spoolDir to keep them."],
+]);

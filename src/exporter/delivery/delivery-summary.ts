@@ -58,6 +58,7 @@ export function formatSummary(stats: DeliveryStats, prefix = "delivery"): string
     `repaired ${stats.repaired}`,
     `invalid ${stats.invalid}`,
     `dropped ${stats.dropped.total}${drops.length > 0 ? ` (${drops.join(", ")})` : ""}`,
+    ...(stats.unknown > 0 ? [`cut off in flight ${stats.unknown}`] : []),
     `spooled ${stats.spooled}`,
     `replayed ${stats.replayed}`,
     `queued ${stats.queue.spans} spans / ${stats.queue.bytes} bytes`,

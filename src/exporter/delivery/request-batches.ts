@@ -1,0 +1,112 @@
+import { REQUEST_ENVELOPE_BYTES } from "../../privacy/limits.js";
+import { SpanTooLargeError } from "../../privacy/span-size.js";
+import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
+import type { ReadableSpan } from "../../mapping/readable-span.js";
+import { encodeSpan, totalBytes, type EncodedSpan } from "./encoded-span.js";
+
+/** Spans handed over in one call: SDK spans to map, or Phoenix spans already (an import) for one project. */
+export type HandedOver =
+  | { spans: readonly ReadableSpan[]; project?: undefined }
+  | { spans: readonly PhoenixSpan[]; project: string };
+
+export interface EncodeSteps {
+  map: (span: ReadableSpan) => PhoenixSpan;
+  projectOf: (span: ReadableSpan) => string;
+  /** Masking and limits, for every span whatever its entry point. */
+  prepare?: ((span: PhoenixSpan) => PhoenixSpan) | undefined;
+  maxSpansPerRequest: number;
+  maxRequestBytes: number;
+}
+
+/** One request's worth of encoded spans of one project. */
+export interface RequestBatch {
+  project: string;
+  spans: EncodedSpan[];
+  bytes: number;
+}
+
+/** A span that cannot be sent at all, and why. */
+export interface UnsendableSpan {
+  reason: "too-large" | "unmappable";
+  message: string;
+}
+
+/**
+ * Maps, prepares and encodes what was handed over, groups it by project and
+ * cuts it into requests of at most `maxSpansPerRequest` spans and
+ * `maxRequestBytes` bytes. Pure apart from the user callbacks it runs (which
+ * may throw: such a span is unsendable, the rest goes on).
+ */
+export function encodeRequests(handed: HandedOver, steps: EncodeSteps): { batches: RequestBatch[]; unsendable: UnsendableSpan[] } {
+  const byProject = new Map<string, EncodedSpan[]>();
+  const unsendable: UnsendableSpan[] = [];
+  for (const span of handed.spans) {
+    let encoded: EncodedSpan;
+    let project: string;
+    try {
+      let mapped: PhoenixSpan;
+      if (handed.project === undefined) {
+        mapped = steps.map(span as ReadableSpan);
+        project = steps.projectOf(span as ReadableSpan);
+      } else {
+        mapped = span as PhoenixSpan;
+        project = handed.project;
+      }
+      encoded = encodeSpan(steps.prepare ? steps.prepare(mapped) : mapped);
+    } catch (error) {
+      const tooLarge = error instanceof SpanTooLargeError;
+      unsendable.push({
+        reason: tooLarge ? "too-large" : "unmappable",
+        message: `could not ${tooLarge ? "fit" : "map"} span "${safeName(span)}"; dropped: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    if (encoded.bytes + REQUEST_ENVELOPE_BYTES > steps.maxRequestBytes) {
+      // Never blocks the queue: a span no request can carry is reported and dropped.
+      unsendable.push({
+        reason: "too-large",
+        message:
+          `span ${encoded.spanId} (trace ${encoded.traceId}) is ${encoded.bytes} bytes, more than maxRequestBytes ` +
+          `(${steps.maxRequestBytes}) lets one request carry; dropped.`,
+      });
+      continue;
+    }
+    let list = byProject.get(project);
+    if (!list) byProject.set(project, (list = []));
+    list.push(encoded);
+  }
+  const batches: RequestBatch[] = [];
+  for (const [project, list] of byProject) {
+    for (const part of cutRequests(list, steps.maxSpansPerRequest, steps.maxRequestBytes)) {
+      batches.push({ project, spans: part, bytes: totalBytes(part) });
+    }
+  }
+  return { batches, unsendable };
+}
+
+/** Consecutive requests of at most `maxSpans` spans and `maxBytes` bytes of body each (every span fits alone: checked before). */
+export function cutRequests(spans: readonly EncodedSpan[], maxSpans: number, maxBytes: number): EncodedSpan[][] {
+  const parts: EncodedSpan[][] = [];
+  let part: EncodedSpan[] = [];
+  let bytes = REQUEST_ENVELOPE_BYTES;
+  for (const span of spans) {
+    // One comma between spans.
+    if (part.length > 0 && (part.length >= maxSpans || bytes + 1 + span.bytes > maxBytes)) {
+      parts.push(part);
+      part = [];
+      bytes = REQUEST_ENVELOPE_BYTES;
+    }
+    bytes += (part.length > 0 ? 1 : 0) + span.bytes;
+    part.push(span);
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
+function safeName(span: { name: unknown }): string {
+  try {
+    return String(span.name).slice(0, 100);
+  } catch {
+    return "?";
+  }
+}
