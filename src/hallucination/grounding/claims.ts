@@ -3,7 +3,7 @@
  * claim into the parts that each state one relation.
  */
 import { splitClaims } from "./sentences.js";
-import type { Token } from "./tokens.js";
+import { tokenize, type Token } from "./tokens.js";
 
 export interface ClaimRange {
   /** Character offsets in the response. */
@@ -26,13 +26,45 @@ export function claimRanges(response: string, tokens: readonly Token[]): ClaimRa
   return ranges;
 }
 
-const ANSWER_PARTICLES = new Set(["yes", "no", "yeah", "nope", "correct", "incorrect", "true", "false"]);
+const ANSWER_PARTICLES: ReadonlySet<string> = new Set(["yes", "no", "yeah", "nope", "correct", "incorrect", "true", "false"]);
 
 /** "Yes," / "No." opening a claim answers the question; it is not part of what the claim states. */
-export function isAnswerParticle(token: Token, response: string, claim: ClaimRange): boolean {
+function isAnswerParticle(token: Token, response: string, claim: ClaimRange): boolean {
   if (!ANSWER_PARTICLES.has(token.norm)) return false;
   const after = response.slice(token.end).trimStart().charAt(0);
   return claim.last - claim.first === 1 || after === "," || after === "." || after === "!" || after === "";
+}
+
+/** The response cut into tokens and claims, read once and shared by every check. */
+export interface ResponseText {
+  readonly text: string;
+  readonly tokens: readonly Token[];
+  readonly claims: readonly ClaimRange[];
+  /** 1 where a "Yes"/"No" answer particle opens a claim. */
+  readonly particle: Uint8Array;
+  /** Token indices where a sentence starts (after a particle, too): a capital there need not mark a name. */
+  readonly sentenceStarts: ReadonlySet<number>;
+}
+
+export function readResponse(text: string): ResponseText {
+  const tokens = tokenize(text);
+  const claims = claimRanges(text, tokens);
+  const particle = new Uint8Array(tokens.length);
+  const sentenceStarts = new Set<number>();
+  for (const claim of claims) {
+    sentenceStarts.add(claim.first);
+    const opener = tokens[claim.first];
+    if (opener !== undefined && isAnswerParticle(opener, text, claim)) {
+      particle[claim.first] = 1;
+      sentenceStarts.add(claim.first + 1);
+    }
+  }
+  return { text, tokens, claims, particle, sentenceStarts };
+}
+
+/** The claim holding a token, if any. */
+export function claimAt(claims: readonly ClaimRange[], tokenIndex: number): ClaimRange | undefined {
+  return claims.find((c) => tokenIndex >= c.first && tokenIndex < c.last);
 }
 
 /**

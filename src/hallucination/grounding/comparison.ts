@@ -5,7 +5,8 @@
  * counts the context gives for A and B, and see which side the answer took.
  */
 import type { ContextIndex } from "./context-index.js";
-import { HONORIFICS, NAME_CONNECTORS, STOPWORDS } from "./lexicon.js";
+import { STOPWORDS } from "./function-words.js";
+import { HONORIFICS, NAME_CONNECTORS } from "./name-words.js";
 import type { Quantity } from "./quantities.js";
 import { stem } from "./stem.js";
 import { tokenize, type Token } from "./tokens.js";

@@ -4,7 +4,7 @@
  * named things and its quantities.
  */
 import { findEntities, type EntityMention } from "./entities.js";
-import { NEGATORS } from "./lexicon.js";
+import { NEGATORS } from "./negation.js";
 import { readQuantities, valueKey, type DateQuantity, type Quantity } from "./quantities.js";
 import { splitClauses, splitSentences, type Span } from "./sentences.js";
 import { tokenize, type Token } from "./tokens.js";

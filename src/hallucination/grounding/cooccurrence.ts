@@ -9,11 +9,20 @@
  * Tennessee, A or B?" names both without relating either to Tennessee.
  */
 import type { ContextSentence } from "./context-index.js";
+import type { EntityMention } from "./entities.js";
 
 export interface ClaimNode {
   /** As written in the response. */
   readonly text: string;
   readonly inSentence: (sentence: ContextSentence) => boolean;
+}
+
+/** A grounded name or figure of the response, placed by its tokens [first, last). */
+export interface PlacedNode extends ClaimNode {
+  readonly first: number;
+  readonly last: number;
+  /** Set for a name, undefined for a figure. */
+  readonly entity: EntityMention | undefined;
 }
 
 export interface Disconnected {

@@ -4,7 +4,8 @@
  * World"). These are the parts an answer most often gets wrong, so each one
  * must be found in the context as a whole.
  */
-import { HONORIFICS, NAME_CONNECTORS, STOPWORDS } from "./lexicon.js";
+import { STOPWORDS } from "./function-words.js";
+import { HONORIFICS, NAME_CONNECTORS } from "./name-words.js";
 import type { Token } from "./tokens.js";
 
 export interface EntityMention {

@@ -4,9 +4,26 @@
  * matched to the context clause that shares most of its words, and the two
  * must agree on whether they are negated.
  */
+import type { ClaimRange, ResponseText } from "./claims.js";
 import type { ContextIndex } from "./context-index.js";
-import { NEGATORS } from "./lexicon.js";
+import type { PlacedNode } from "./cooccurrence.js";
+import { STRENGTH, quote, trimEnd, type Finding } from "./findings.js";
 import type { Token } from "./tokens.js";
+import type { ClaimWords } from "./word-findings.js";
+
+/** Words that negate the predicate they sit next to. */
+export const NEGATORS: ReadonlySet<string> = new Set([
+  "not",
+  "no",
+  "never",
+  "none",
+  "neither",
+  "nor",
+  "nobody",
+  "nothing",
+  "nowhere",
+  "cannot",
+]);
 
 export interface NegationFlip {
   /** The context clause the claim restates. */
@@ -65,4 +82,38 @@ export function findNegationFlip(
   // When equally good clauses disagree with each other, the context settles nothing.
   if (agreeing || disagreeing === undefined) return undefined;
   return { clause: disagreeing, claimNegated };
+}
+
+/** A claim that flips the negation of the context clause it restates. */
+export function checkNegation(
+  response: ResponseText,
+  claim: ClaimRange,
+  words: ClaimWords,
+  inName: Uint8Array,
+  claimNodes: readonly PlacedNode[],
+  context: ContextIndex,
+): Finding[] {
+  const { tokens, particle } = response;
+  const nameStems = new Set<string>();
+  for (const node of claimNodes) {
+    for (const t of node.entity?.keyTokens ?? []) if (context.vocabulary.stems.has(t.stem)) nameStems.add(t.stem);
+  }
+  // Neither an answer particle ("No, ...") nor a "Not" inside a name negates the claim.
+  const claimTokens = tokens
+    .slice(claim.first, claim.last)
+    .filter((_, k) => particle[claim.first + k] !== 1 && inName[claim.first + k] !== 1);
+  const flip = findNegationFlip(claimTokens, words.predicateStems, nameStems, context);
+  if (flip === undefined) return [];
+  const claimText = response.text.slice(claim.start, claim.end);
+  return [
+    {
+      kind: "negation",
+      text: trimEnd(claimText),
+      reason: flip.claimNegated
+        ? `${quote(claimText)} negates what the context states: ${quote(flip.clause)}`
+        : `${quote(claimText)} drops the negation in the context: ${quote(flip.clause)}`,
+      strength: STRENGTH.negation,
+      start: claim.start,
+    },
+  ];
 }

@@ -14,7 +14,7 @@ import {
   UPPER_BOUND_CUES,
   UPPER_BOUND_PHRASES,
   unitOf,
-} from "./lexicon.js";
+} from "./number-words.js";
 import type { Token } from "./tokens.js";
 
 interface QuantityBase {
@@ -70,7 +70,7 @@ function isDay(value: number | undefined): value is number {
 
 function monthOf(token: Token | undefined, neighbourIsNumber: boolean): number | undefined {
   if (token === undefined) return undefined;
-  const month = MONTHS[token.norm];
+  const month = MONTHS.get(token.norm);
   // "may" and "march" are verbs too: only a capitalised word next to a number is a month.
   if (month === undefined || !token.capitalized || !neighbourIsNumber) return undefined;
   return month;
@@ -129,8 +129,8 @@ function readNumberWords(tokens: readonly Token[], i: number): { value: number; 
   let consumed = false;
   while (j < tokens.length) {
     const word = tokens[j]?.norm ?? "";
-    const small = NUMBER_WORDS[word] ?? (word === "one" ? 1 : undefined);
-    const scale = SCALE_WORDS[word];
+    const small = NUMBER_WORDS.get(word) ?? (word === "one" ? 1 : undefined);
+    const scale = SCALE_WORDS.get(word);
     if (small !== undefined) {
       current += small;
     } else if (scale !== undefined && (consumed || word === "hundred" || word === "thousand")) {
@@ -139,7 +139,7 @@ function readNumberWords(tokens: readonly Token[], i: number): { value: number; 
         total += current;
         current = 0;
       }
-    } else if (word === "and" && consumed && NUMBER_WORDS[tokens[j + 1]?.norm ?? ""] !== undefined) {
+    } else if (word === "and" && consumed && NUMBER_WORDS.get(tokens[j + 1]?.norm ?? "") !== undefined) {
       j++;
       continue;
     } else {
@@ -194,7 +194,7 @@ export function readQuantities(tokens: readonly Token[], text: string): Quantity
       }
       let value = Number.parseFloat(norm.replace(/,/g, ""));
       let j = i + 1;
-      const scale = SCALE_WORDS[tokens[j]?.norm ?? ""];
+      const scale = SCALE_WORDS.get(tokens[j]?.norm ?? "");
       if (scale !== undefined) {
         value *= scale;
         j++;
@@ -205,7 +205,7 @@ export function readQuantities(tokens: readonly Token[], text: string): Quantity
       continue;
     }
 
-    const ordinal = ORDINAL_WORDS[token.norm];
+    const ordinal = ORDINAL_WORDS.get(token.norm);
     if (ordinal !== undefined) {
       const unit = tokens[i + 1]?.norm === "century" ? "century" : undefined;
       found.push({ kind: "ordinal", value: ordinal, unit, first: i, last: unit === undefined ? i + 1 : i + 2 });
@@ -213,7 +213,7 @@ export function readQuantities(tokens: readonly Token[], text: string): Quantity
       continue;
     }
 
-    const words = token.norm === "one" && SCALE_WORDS[tokens[i + 1]?.norm ?? ""] === undefined ? undefined : readNumberWords(tokens, i);
+    const words = token.norm === "one" && SCALE_WORDS.get(tokens[i + 1]?.norm ?? "") === undefined ? undefined : readNumberWords(tokens, i);
     if (words !== undefined) {
       const { unit, last } = unitAfter(tokens, words.last, text);
       found.push({ kind: "number", value: words.value, unit, ...cueBefore(tokens, i), first: i, last });

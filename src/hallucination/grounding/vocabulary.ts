@@ -3,7 +3,7 @@
  * stems belong to, and where each stem occurs. Built once for the context
  * and once for the query, then looked up per response word.
  */
-import { phraseSynonym, synonymGroups } from "./lexicon.js";
+import { phraseSynonym, synonymGroups } from "./synonyms.js";
 import type { Token } from "./tokens.js";
 
 export interface Vocabulary {
