@@ -66,7 +66,8 @@ export class PhoenixSpanProcessor implements SpanProcessor {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** The pending batch at `beforeExit` / `exit` (exit-participants.ts). */
   readonly #exit: ExitParticipant = {
-    flushPending: () => (this.#batch.length > 0 ? this.forceFlush() : undefined),
+    // Hands the batch over; the exporter (visited next) flushes it the way exits call for.
+    flushPending: () => void this.#handOff(),
     settleSync: () => this.#handOff(),
   };
 
