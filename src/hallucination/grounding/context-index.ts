@@ -166,7 +166,9 @@ export function indexContext(text: string): ContextIndex {
         return {
           text: text.slice(clause.start, clause.end),
           stems: new Set(clauseTokens.map((t) => t.stem)),
-          negated: clauseTokens.some((t, k) => NEGATORS.has(t.norm) && inName[range.first + k] !== 1),
+          negated: clauseTokens.some(
+            (t, k) => NEGATORS.has(t.norm) && inName[range.first + k] !== 1 && !(t.norm === "not" && clauseTokens[k + 1]?.norm === "only"),
+          ),
         };
       });
     sentences.push({

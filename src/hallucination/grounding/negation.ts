@@ -1,13 +1,18 @@
 /**
  * Negation flips: "X is not Y" against a context saying "X is Y", or the
  * reverse. Word overlap alone calls such a claim grounded, so the claim is
- * matched to the context clause that shares most of its words, and the two
- * must agree on whether they are negated.
+ * matched to the context clause that says the same, and the two must agree
+ * on whether they are negated. Two matches are tried: the whole claim
+ * against the clause sharing most of its words, and, for a claim that
+ * denies something ("is not", "was never", "is no longer", "did not",
+ * "cannot"), what it denies (the words after the negation) against the
+ * clauses of the sentences about its subject.
  */
 import type { ClaimRange, ResponseText } from "./claims.js";
 import type { ContextIndex } from "./context-index.js";
 import type { PlacedNode } from "./cooccurrence.js";
 import { STRENGTH, quote, trimEnd, type Finding } from "./findings.js";
+import { LIGHT_WORDS, STOPWORDS } from "./function-words.js";
 import type { Token } from "./tokens.js";
 import type { ClaimWords } from "./word-findings.js";
 
@@ -32,10 +37,16 @@ export interface NegationFlip {
   readonly claimNegated: boolean;
 }
 
+/** "not only ... but also" affirms. */
+function negates(tokens: readonly Token[], index: number): boolean {
+  const token = tokens[index];
+  return token !== undefined && NEGATORS.has(token.norm) && !(token.norm === "not" && tokens[index + 1]?.norm === "only");
+}
+
 export function isNegated(tokens: readonly Token[]): boolean {
   let count = 0;
   tokens.forEach((token, index) => {
-    if (NEGATORS.has(token.norm)) count++;
+    if (negates(tokens, index)) count++;
     // "only refundable if damaged" says what "not refundable unless damaged" says.
     if (token.norm === "only" && tokens.slice(index + 1, index + 5).some((t) => t.norm === "if" || t.norm === "when")) count++;
   });
@@ -84,6 +95,71 @@ export function findNegationFlip(
   return { clause: disagreeing, claimNegated };
 }
 
+/** Words after which a denial no longer reaches ("X is not A but B"). */
+const DENIAL_ENDS: ReadonlySet<string> = new Set(["but", "although", "though", "while", "whereas", "because", "instead", "rather"]);
+/** Words read with the negator they follow ("no longer", "not yet", "never again"). */
+const NEGATOR_TAILS: ReadonlySet<string> = new Set(["longer", "yet", "again", "even"]);
+/** Share of the denied content words that identifies the context sentence stating them. */
+const DENIED_MIN_SHARE = 0.6;
+
+function isContent(token: Token): boolean {
+  return !STOPWORDS.has(token.norm) && !NEGATORS.has(token.norm) && !LIGHT_WORDS.has(token.stem);
+}
+
+/**
+ * A claim denying what the context states: "Advanced Micro Devices is not an
+ * American semiconductor company" against "... is an American
+ * semiconductor company". What is denied must be stated by a sentence about
+ * the claim's subject, and no clause of that sentence may deny it too.
+ *
+ * @param tokens the claim's tokens, without a leading answer particle
+ * @param inName 1 for tokens inside names, aligned with `tokens`
+ */
+export function findDeniedStatement(tokens: readonly Token[], inName: Uint8Array, context: ContextIndex): NegationFlip | undefined {
+  const negators = tokens.flatMap((_, i) => (inName[i] !== 1 && negates(tokens, i) ? [i] : []));
+  // A double negative affirms; it is left to the whole-claim match.
+  const at = negators[0];
+  if (at === undefined || negators.length !== 1) return undefined;
+  if (tokens.some((t) => t.norm === "than")) return undefined;
+
+  const subject = new Set<string>();
+  for (const token of tokens.slice(0, at)) if (isContent(token) && context.vocabulary.stems.has(token.stem)) subject.add(token.stem);
+  const denied = new Set<string>();
+  for (let i = at + 1; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token === undefined || DENIAL_ENDS.has(token.norm)) break;
+    if (i === at + 1 && NEGATOR_TAILS.has(token.norm)) continue;
+    if (isContent(token) && context.vocabulary.stems.has(token.stem)) denied.add(token.stem);
+  }
+  if (denied.size === 0) return undefined;
+  const needed = denied.size <= 2 ? denied.size : Math.ceil(denied.size * DENIED_MIN_SHARE);
+
+  // Lists cut a sentence into many short clauses ("an American musician, songwriter, and producer"):
+  // what is denied is matched against the whole sentence, and the sentence denies it too when one
+  // of its negated clauses holds a denied word.
+  let best = 0;
+  let agreeing = false;
+  let stating: string | undefined;
+  for (const sentence of context.sentences) {
+    // A claim with no named subject ("It was not ...") is matched by what it denies alone.
+    const aboutSubject = subject.size === 0 || [...subject].some((s) => sentence.stems.has(s) || sentence.subjectStems.has(s));
+    if (!aboutSubject) continue;
+    let overlap = 0;
+    for (const s of denied) if (sentence.stems.has(s)) overlap++;
+    if (overlap < needed || overlap < best) continue;
+    if (overlap > best) {
+      best = overlap;
+      agreeing = false;
+      stating = undefined;
+    }
+    const deniesToo = sentence.clauses.some((clause) => clause.negated && [...denied].some((s) => clause.stems.has(s)));
+    if (deniesToo) agreeing = true;
+    else stating ??= sentence.text;
+  }
+  if (agreeing || stating === undefined) return undefined;
+  return { clause: stating, claimNegated: true };
+}
+
 /** A claim that flips the negation of the context clause it restates. */
 export function checkNegation(
   response: ResponseText,
@@ -102,7 +178,11 @@ export function checkNegation(
   const claimTokens = tokens
     .slice(claim.first, claim.last)
     .filter((_, k) => particle[claim.first + k] !== 1 && inName[claim.first + k] !== 1);
-  const flip = findNegationFlip(claimTokens, words.predicateStems, nameStems, context);
+  const withNames = tokens.slice(claim.first, claim.last).filter((_, k) => particle[claim.first + k] !== 1);
+  const namesMask = inName.subarray(claim.first + (withNames.length < claim.last - claim.first ? 1 : 0), claim.last);
+  const flip =
+    findNegationFlip(claimTokens, words.predicateStems, nameStems, context) ??
+    findDeniedStatement(withNames, namesMask, context);
   if (flip === undefined) return [];
   const claimText = response.text.slice(claim.start, claim.end);
   return [

@@ -58,6 +58,8 @@ export function checkClaimWords(response: ResponseText, claim: ClaimRange, input
     const token = tokens[i];
     if (token === undefined || covered[i] === 1 || particle[i] === 1 || token.numeric) continue;
     if (STOPWORDS.has(token.norm) || NEGATORS.has(token.norm)) continue;
+    // "no longer" is a negation, not a length.
+    if (token.norm === "longer" && tokens[i - 1]?.norm === "no") continue;
     // Framing words ("located", "became", "according") neither count for nor against a claim.
     if (LIGHT_WORDS.has(token.stem)) continue;
     const direct = context.vocabulary.stems.has(token.stem);
