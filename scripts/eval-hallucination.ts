@@ -309,7 +309,11 @@ function rewording(sentences: readonly string[], seed: string): string | undefin
       }
     }
     if (changes === 0) continue;
-    if (hash(`${seed}:prefix`) % 4 === 0) text = `According to the context, ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+    if (hash(`${seed}:prefix`) % 4 === 0) {
+      // Lower-case the opener only when it is an ordinary word, not a name.
+      const opener = /^(?:The|It|He|She|They|This|In|A|An|As|On)\b/.test(text);
+      text = `According to the context, ${opener ? text.charAt(0).toLowerCase() + text.slice(1) : text}`;
+    }
     return fixArticles(text.replace(/\s{2,}/g, " ").replace(/\s+([,.])/g, "$1"));
   }
   return undefined;
