@@ -29,7 +29,10 @@ afterEach(async () => {
   expect(server.violations).toEqual([]);
 });
 
-function child(mode: string, env: Record<string, string> = {}): ChildProcess & { lines: string[]; nextLine(pattern: RegExp): Promise<string> } {
+function child(
+  mode: string,
+  env: Record<string, string> = {},
+): ChildProcess & { lines: string[]; stderr(): string; nextLine(pattern: RegExp): Promise<string> } {
   const proc = fork(CHILD, [mode, server.url, dir], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -56,10 +59,11 @@ function child(mode: string, env: Record<string, string> = {}): ChildProcess & {
   let stderr = "";
   proc.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   proc.on("exit", (code) => {
-    if (code !== 0 && code !== 3 && code !== null && stderr) console.error(stderr);
+    if (code !== 0 && code !== 1 && code !== 3 && code !== null && stderr) console.error(stderr);
   });
   return Object.assign(proc, {
     lines,
+    stderr: () => stderr,
     nextLine: (pattern: RegExp) => new Promise<string>((resolve) => waiters.push({ pattern, resolve })),
   });
 }
@@ -175,5 +179,36 @@ describe("flushOnExit", () => {
     const proc = child("idle");
     await proc.nextLine(/^degraded$/);
     expect(await exited(proc)).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe("short-lived processes, with no hooks installed", () => {
+  it("a script that ends without shutdown() still delivers its 10 spans (beforeExit flushes by default)", async () => {
+    const proc = child("short-script", { NO_SPOOL: "1" });
+    expect(await exited(proc)).toEqual({ code: 0, signal: null });
+    await server.waitForSpans(10);
+    expect(server.spans("child")).toHaveLength(10);
+  });
+
+  it("process.exit() without a spool: the loss is printed at once, with the count and the fix, without a diag logger", async () => {
+    const proc = child("short-exit", { NO_SPOOL: "1" });
+    expect(await exited(proc)).toEqual({ code: 0, signal: null });
+    expect(proc.stderr()).toMatch(/Warning \[PHOENIX_CONNECTOR_SPANS_LOST\]: phoenix-connector: 10 spans lost \(shutdown\): .*spoolDir/);
+  });
+
+  it("an uncaught exception without a spool: the loss is printed too", async () => {
+    const proc = child("short-throw", { NO_SPOOL: "1" });
+    expect(await exited(proc)).toEqual({ code: 1, signal: null });
+    expect(proc.stderr()).toMatch(/the script failed/);
+    expect(proc.stderr()).toMatch(/PHOENIX_CONNECTOR_SPANS_LOST.*10 spans lost/);
+  });
+
+  it("process.exit() with a spool: the 10 spans are spooled and the next process delivers them", async () => {
+    const proc = child("short-exit");
+    expect(await exited(proc)).toEqual({ code: 0, signal: null });
+    expect(spooledIds()).toHaveLength(10);
+    replayer();
+    await server.waitForSpans(10);
+    expect(server.spans("child")).toHaveLength(10);
   });
 });
