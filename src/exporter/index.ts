@@ -9,7 +9,8 @@ export {
 export { flushOnExit, type FlushOnExitOptions, type ShutdownTarget } from "./exit-hooks.js";
 export type { DeliveryStats, DropReason } from "./delivery/delivery-stats.js";
 export type { RetryPolicy } from "../http/retrying-transport.js";
-export type { Transport, TransportRequest, TransportResponse } from "../http/transport.js";
-export type { SpanSink, SinkResult, SinkFailure, RejectedSpan, RejectionCause } from "./delivery/span-sink.js";
-export type { EncodedSpan } from "./delivery/encoded-span.js";
-export type { SubmitOutcome } from "./delivery/delivery-queue.js";
+// What `PhoenixSpanExporter.sendPhoenixSpans` answers; the transports, sinks and encoded spans behind it stay internal.
+export type { RejectedSpan, RejectionCause } from "./delivery/span-sink.js";
+export type { SubmitOutcome } from "./delivery/tickets.js";
+export { SPANS_LOST_WARNING } from "./delivery/loss-warning.js";
+export type { ReadableSpan, TimedEvent } from "../mapping/readable-span.js";
