@@ -8,13 +8,16 @@
  *   npm run capture:fixtures            # all producers
  *   npm run capture:fixtures -- vercel-ai langsmith
  *
- * Nothing here reaches beyond loopback.
+ * Runs on Node 22.15 or later (AI SDK 7, OpenTelemetry JS 3 and
+ * @opentelemetry/instrumentation-openai 0.22 need it); it stops on an older
+ * Node rather than write a partial corpus. Nothing here reaches beyond loopback.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { captureSpan } from "../test/mapping/producers/captured-span.js";
 import { FIXTURE_DIR, type MappingFixture } from "../test/mapping/producers/fixture.js";
 import { PRODUCERS } from "../test/mapping/producers/producers.js";
+import { nodeAtLeast } from "../test/mapping/producers/record.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -27,6 +30,9 @@ const wanted = new Set(process.argv.slice(2));
 mkdirSync(FIXTURE_DIR, { recursive: true });
 for (const producer of PRODUCERS) {
   if (wanted.size > 0 && !wanted.has(producer.id)) continue;
+  if (producer.node && !nodeAtLeast(producer.node.min)) {
+    throw new Error(`${producer.id} needs Node >= ${producer.node.min} (${producer.node.why}); run the capture on Node 22.15 or later`);
+  }
   const spans = await producer.run();
   const fixture: MappingFixture = {
     producer: producer.id,

@@ -26,7 +26,9 @@ function classify(key: string): number {
         : Found.GEN_AI | SOURCE;
     case 0x61: // a
       if (!key.startsWith("ai.")) return 0;
-      return key.startsWith("ai.telemetry.metadata.") ? Found.VERCEL_AI | Found.SOURCE_METADATA | SOURCE : Found.VERCEL_AI | SOURCE;
+      return key.startsWith("ai.telemetry.metadata.") || key.startsWith("ai.settings.context.")
+        ? Found.VERCEL_AI | Found.SOURCE_METADATA | SOURCE
+        : Found.VERCEL_AI | SOURCE;
     case 0x74: // t
       if (!key.startsWith("traceloop.")) return 0;
       return key.startsWith("traceloop.association.properties.")

@@ -153,14 +153,20 @@ export function setMetadata(out: PhoenixAttributes, metadata: Record<string, unk
 }
 
 /**
- * Flattened metadata keys (`<prefix>sessionId`, `<prefix>tenant`…): the
- * ones in `lifted` become their OpenInference attribute (`session.id`,
- * `user.id`), the rest one `metadata` JSON object.
+ * Flattened metadata keys (`<prefix>sessionId`, `<prefix>tenant`…), under
+ * one prefix or several: the ones in `lifted` become their OpenInference
+ * attribute (`session.id`, `user.id`), the rest one `metadata` JSON object.
  */
-export function liftMetadata(attributes: Attributes, prefix: string, lifted: ReadonlyMap<string, string>, out: PhoenixAttributes): void {
+export function liftMetadata(
+  attributes: Attributes,
+  prefixes: string | readonly string[],
+  lifted: ReadonlyMap<string, string>,
+  out: PhoenixAttributes,
+): void {
   let metadata: Record<string, unknown> | undefined;
   for (const key in attributes) {
-    if (!key.startsWith(prefix)) continue;
+    const prefix = typeof prefixes === "string" ? (key.startsWith(prefixes) ? prefixes : undefined) : prefixes.find((p) => key.startsWith(p));
+    if (prefix === undefined) continue;
     const name = key.slice(prefix.length);
     const target = lifted.get(name);
     if (target) setIfAbsent(out, target, asText(attributes[key]));

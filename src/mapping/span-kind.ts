@@ -17,7 +17,8 @@ import { isPhoenixSpanKind, type PhoenixSpanKind } from "./phoenix-span.js";
  * 1. LangSmith's run type, before `gen_ai.operation.name`, which LangSmith
  *    derives from it with losses.
  * 2. The Vercel AI SDK's operation id (its provider spans also carry gen_ai.*).
- * 3. `gen_ai.operation.name`, when it names a known operation.
+ * 3. `gen_ai.operation.name`, when it names a known operation (AI SDK 7
+ *    writes it on every span, and `ai.*` keys beside it).
  * 4. OpenLLMetry's `traceloop.span.kind`, then its `llm.request.type`
  *    (after 3: its LangChain tool spans say `task` and `execute_tool`).
  * 5. A GenAI guardrail, or a model named in gen_ai.* (deprecated producers).
@@ -63,10 +64,15 @@ export function decideKind(span: ReadableSpan, facts: SpanFacts, mapping: Compil
 }
 
 export function factsOf(span: ReadableSpan, found: number): SpanFacts {
+  const context = span.spanContext();
   return {
     name: typeof span.name === "string" ? span.name : String(span.name),
     otelKind: span.kind,
     scope: span.instrumentationScope?.name ?? "",
+    traceId: String(context?.traceId ?? ""),
+    spanId: String(context?.spanId ?? ""),
+    // OTel SDK 2.x and 3.x expose `parentSpanContext`; 1.x had `parentSpanId`.
+    parentSpanId: span.parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId,
     attributes: span.attributes,
     events: span.events ?? [],
     found,

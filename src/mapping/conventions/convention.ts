@@ -8,6 +8,10 @@ export interface SpanFacts {
   /** OpenTelemetry's SpanKind (CLIENT, INTERNAL…). */
   readonly otelKind: SpanKind;
   readonly scope: string;
+  /** The span's own ids, as the SDK gave them (for the step memory). */
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
   readonly attributes: Attributes;
   readonly events: readonly TimedEvent[];
   /** {@link Found} bits from the one pass over the attributes. */
@@ -34,7 +38,7 @@ export const Found = {
   OI_DOCUMENTS: 1 << 9,
   OI_EMBEDDINGS: 1 << 10,
   OI_RERANKER: 1 << 11,
-  /** ai.telemetry.metadata.*, langsmith.metadata.*, traceloop.association.properties.* */
+  /** ai.telemetry.metadata.*, ai.settings.context.*, langsmith.metadata.*, traceloop.association.properties.* */
   SOURCE_METADATA: 1 << 12,
 } as const;
 

@@ -14,7 +14,9 @@ import {
   writeTools,
 } from "../openinference-writer.js";
 import type { PhoenixAttributes, PhoenixSpanKind } from "../phoenix-span.js";
+import { recallModelCall, rememberModelCall } from "../step-memory.js";
 import { Found, isModelCall, type SpanFacts } from "./convention.js";
+import { conversationInput, conversationOutput } from "./genai-conversation.js";
 import { writeUsage, type UsageKeys } from "./usage.js";
 
 /**
@@ -34,6 +36,9 @@ const OPERATION_KINDS: ReadonlyMap<string, PhoenixSpanKind> = new Map<string, Ph
   ["create_agent", "AGENT"],
   ["retrieval", "RETRIEVER"],
   ["invoke_workflow", "CHAIN"],
+  // AI SDK 7: one span per step of an agent loop, holding that step's model call and tool calls.
+  ["agent_step", "CHAIN"],
+  ["rerank", "RERANKER"],
 ]);
 
 /** `gen_ai.operation.name`, when it names a known operation. */
@@ -96,6 +101,13 @@ export function mapGenAi(span: SpanFacts, kind: PhoenixSpanKind, out: PhoenixAtt
       break;
     case "AGENT":
       setIfAbsent(out, OI.AGENT_NAME, a["gen_ai.agent.name"]);
+      writeConversation(span, out);
+      break;
+    case "CHAIN":
+      writeConversation(span, out);
+      break;
+    case "RERANKER":
+      setIfAbsent(out, OI.RERANKER_MODEL_NAME, a["gen_ai.request.model"]);
       break;
     case "RETRIEVER": {
       setInput(out, a["gen_ai.retrieval.query.text"]);
@@ -135,9 +147,14 @@ function writeModel(a: Attributes, kind: PhoenixSpanKind, out: PhoenixAttributes
 
 function writeLlmMessages(span: SpanFacts, out: PhoenixAttributes): void {
   const a = span.attributes;
+  const rawInput = messageList(a["gen_ai.input.messages"]);
+  const rawOutput = messageList(a["gen_ai.output.messages"]);
+  if (span.parentSpanId !== undefined && (rawInput !== undefined || rawOutput !== undefined)) {
+    rememberModelCall(span.traceId, span.parentSpanId, { input: conversationInput(rawInput), output: conversationOutput(rawOutput) });
+  }
   if (!(span.found & Found.OI_INPUT_MESSAGES)) {
     const source = a["gen_ai.input.messages"];
-    const parsed = readChatMessages(source);
+    const parsed = readChatMessages(rawInput);
     const input = parsed ?? (span.found & Found.GEN_AI_INDEXED ? indexedMessages(a, "gen_ai.prompt.") : undefined);
     const system = systemInstructions(a["gen_ai.system_instructions"]);
     const messages = system !== undefined ? [{ role: "system", content: system }, ...(input ?? [])] : input;
@@ -149,7 +166,7 @@ function writeLlmMessages(span: SpanFacts, out: PhoenixAttributes): void {
   }
   if (!(span.found & Found.OI_OUTPUT_MESSAGES)) {
     const source = a["gen_ai.output.messages"];
-    const parsed = readChatMessages(source);
+    const parsed = readChatMessages(rawOutput);
     const output = parsed ?? (span.found & Found.GEN_AI_INDEXED ? indexedMessages(a, "gen_ai.completion.") : undefined);
     if (output && output.length > 0) {
       writeMessages(out, OI.LLM_OUTPUT_MESSAGES, output);
@@ -159,6 +176,30 @@ function writeLlmMessages(span: SpanFacts, out: PhoenixAttributes): void {
       else setOutput(out, source ?? asText(output.map(plainMessage)));
     }
   }
+}
+
+/** A message list attribute: JSON text (as the semconv has it) or an array already. */
+function messageList(value: unknown): unknown[] | undefined {
+  const list = typeof value === "string" ? parseJsonText(value) : value;
+  return Array.isArray(list) ? list : undefined;
+}
+
+/**
+ * An agent's or workflow's input and output: the newest user (or tool)
+ * message and the final assistant text of its own GenAI messages; for an
+ * agent step without messages, those of the model call inside it.
+ */
+function writeConversation(span: SpanFacts, out: PhoenixAttributes): void {
+  const a = span.attributes;
+  let input = conversationInput(messageList(a["gen_ai.input.messages"]));
+  let output = conversationOutput(messageList(a["gen_ai.output.messages"]));
+  if ((input === undefined || output === undefined) && a["gen_ai.operation.name"] === "agent_step") {
+    const modelCall = recallModelCall(span.traceId, span.spanId);
+    input ??= modelCall?.input;
+    output ??= modelCall?.output;
+  }
+  setInput(out, input);
+  setOutput(out, output);
 }
 
 /** `gen_ai.system_instructions`: JSON parts per the semconv, or (as instrumentation-openai writes it) plain text. */

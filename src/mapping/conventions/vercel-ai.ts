@@ -62,8 +62,15 @@ const USAGE: UsageKeys = {
   reasoning: ["ai.usage.outputTokenDetails.reasoningTokens", "ai.usage.reasoningTokens"],
 };
 
-/** `ai.telemetry.metadata.*` keys lifted to OpenInference's own attributes. */
-const METADATA_PREFIX = "ai.telemetry.metadata.";
+/**
+ * Where the application's own keys are: `ai.telemetry.metadata.*` (AI SDK
+ * 6's `experimental_telemetry.metadata`) and `ai.settings.context.*` (AI
+ * SDK 7's `runtimeContext`, written when the integration has
+ * `runtimeContext: true` and the call lists the keys in
+ * `telemetry.includeRuntimeContext`; nested objects are flattened with
+ * dots, and stay so in `metadata`).
+ */
+const METADATA_PREFIXES: readonly string[] = ["ai.telemetry.metadata.", "ai.settings.context."];
 const LIFTED_METADATA: ReadonlyMap<string, string> = new Map([
   ["sessionId", OI.SESSION_ID],
   ["session_id", OI.SESSION_ID],
@@ -88,9 +95,10 @@ export function mapVercelAi(span: SpanFacts, kind: PhoenixSpanKind, out: Phoenix
       mapModelCall(span, out);
       break;
     case "EMBEDDING": {
-      const texts = jsonItems(a["ai.values"]);
-      writeEmbeddings(out, texts, jsonItems(a["ai.embeddings"]));
-      setInput(out, texts.length === 1 ? texts[0] : texts);
+      // AI SDK 7's embed() operation span has the one value as `ai.value` / `ai.embedding`.
+      const texts = a["ai.values"] !== undefined ? jsonItems(a["ai.values"]) : jsonItemOrNone(a["ai.value"]);
+      writeEmbeddings(out, texts, a["ai.embeddings"] !== undefined ? jsonItems(a["ai.embeddings"]) : jsonItemOrNone(a["ai.embedding"]));
+      if (texts.length > 0) setInput(out, texts.length === 1 ? texts[0] : texts);
       break;
     }
     case "RERANKER":
@@ -106,7 +114,7 @@ export function mapVercelAi(span: SpanFacts, kind: PhoenixSpanKind, out: Phoenix
       setInput(out, a["ai.prompt"] ?? parseJsonText(a["ai.value"]) ?? jsonItemsOrUndefined(a["ai.values"]) ?? jsonItemsOrUndefined(a["ai.documents"]));
       setOutput(out, a["ai.response.text"] ?? a["ai.response.object"] ?? a["ai.embedding"] ?? a["ai.embeddings"] ?? a["ai.ranking"]);
   }
-  if (span.found & Found.SOURCE_METADATA) liftMetadata(a, METADATA_PREFIX, LIFTED_METADATA, out);
+  if (span.found & Found.SOURCE_METADATA) liftMetadata(a, METADATA_PREFIXES, LIFTED_METADATA, out);
 }
 
 function mapModelCall(span: SpanFacts, out: PhoenixAttributes): void {
@@ -160,6 +168,11 @@ function mapRerank(a: Attributes, out: PhoenixAttributes): void {
 function jsonItems(value: unknown): unknown[] {
   if (!Array.isArray(value)) return [];
   return value.map((item) => parseJsonText(item) ?? item);
+}
+
+/** One JSON-text value as a list of it, or an empty list. */
+function jsonItemOrNone(value: unknown): unknown[] {
+  return value === undefined ? [] : [parseJsonText(value) ?? value];
 }
 
 function jsonItemsOrUndefined(value: unknown): unknown[] | undefined {

@@ -14,17 +14,11 @@ import { runLangSmith } from "./langsmith-calls.js";
 import { openaiModule, runOpenAICalls } from "./openai-calls.js";
 import { runPlainOtel } from "./plain-otel-calls.js";
 import type { Producer, SpanExpectation } from "./producer.js";
+import { record } from "./record.js";
 import type { PhoenixAttributeValue } from "../../../src/mapping/index.js";
 import { runVercelAI } from "./vercel-ai.js";
+import { aiSdk7, aiSdk7Legacy } from "./ai-sdk-7-producers.js";
 
-async function record(run: (provider: TracerProvider) => Promise<void>): Promise<ReadableSpan[]> {
-  const { provider, memory } = memoryProvider();
-  await run(provider);
-  await provider.forceFlush();
-  const spans = memory.getFinishedSpans();
-  await provider.shutdown();
-  return spans;
-}
 
 /** Undoes a shimmer wrap (every instrumentation here wraps with shimmer). */
 function unwrap(target: object, name: string): void {
@@ -421,6 +415,8 @@ export const PRODUCERS: readonly Producer[] = [
   traceloopOpenAILegacy,
   traceloopLangChain,
   vercelAI,
+  aiSdk7,
+  aiSdk7Legacy,
   langSmith,
   plainOtel,
 ];
