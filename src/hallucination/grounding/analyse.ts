@@ -15,6 +15,7 @@ import { checkNames } from "./name-findings.js";
 import { checkNegation } from "./negation.js";
 import { readQuery } from "./query-facts.js";
 import { checkRelations } from "./relation-findings.js";
+import { checkNameSlots } from "./slot-findings.js";
 import { checkClaimWords } from "./word-findings.js";
 
 export type { Finding, FindingKind } from "./findings.js";
@@ -55,6 +56,7 @@ export function analyseGrounding(context: ContextIndex, responseText: string, qu
     findings.push(...claimWords.findings);
     parts.push(...claimWords.parts);
     findings.push(...checkNegation(response, claim, claimWords.words, names.inName, claimNodes, context));
+    findings.push(...checkNameSlots(response, claim, claimNodes, names.covered, context));
     // The question's comparison, once settled, already judged any comparison the answer states.
     const comparative = isComparativeClaim(response, claim);
     if (comparative && !comparison.judged) findings.push(...checkComparativeClaim(response, claim, context));
