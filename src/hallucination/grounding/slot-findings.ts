@@ -17,6 +17,8 @@ import { phraseSynonym, synonymGroups } from "./synonyms.js";
 /** Words around a name that identify its slot: at most this many, at least one of them a content word. */
 const SLOT_WORDS = 3;
 
+const CONJUNCTIONS: ReadonlySet<string> = new Set(["and", "or", "but", "nor", "as", "than", "while", "whereas"]);
+
 interface Slot {
   /** Norms of the words before (or after) the name, in text order. */
   readonly norms: readonly string[];
@@ -43,7 +45,10 @@ function slotsOf(response: ResponseText, claim: ClaimRange, name: PlacedNode, co
     if (token === undefined || covered[i] === 1 || !joined(text, tokens[i - 1], token)) break;
     after.push(token.norm);
   }
-  // The shortest run of words next to the name that holds a content word ("by", "games by").
+  // A conjunction next to the name starts another phrase ("Argentina and is owned by"): no slot there.
+  if (CONJUNCTIONS.has(before[before.length - 1] ?? "")) before.length = 0;
+  if (CONJUNCTIONS.has(after[0] ?? "")) after.length = 0;
+  // The shortest run of words next to the name that holds a content word ("games by").
   const content = (norm: string): boolean => !STOPWORDS.has(norm);
   for (let n = 1; n <= before.length; n++) {
     const norms = before.slice(before.length - n);
