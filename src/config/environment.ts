@@ -1,4 +1,3 @@
-import { diag } from "@opentelemetry/api";
 import {
   ENV_PHOENIX_API_KEY,
   ENV_PHOENIX_CLIENT_HEADERS,
@@ -8,6 +7,7 @@ import {
   getStrFromEnvironment,
   parseHeaders,
 } from "@arizeai/phoenix-config";
+import { warnAboutProblem, type ProblemReporter } from "./config-warnings.js";
 
 /**
  * The thin environment preset: every variable this package reads, read in one
@@ -17,16 +17,20 @@ import {
  * variables (falling back to a `.env.phoenix` file, exactly as Phoenix's own
  * SDKs do). Its helpers that print conflict warnings with `console.warn` are
  * not used: this package logs only through the OpenTelemetry `diag` API.
- * Invalid values are warned about once and ignored, never thrown.
+ * A value that cannot be used is never replaced silently: it is reported
+ * (by default through `diag` and once per variable as a process warning,
+ * config-warnings.ts) and then ignored, never thrown.
  */
 export interface PhoenixEnvironment {
   endpoint?: string;
   apiKey?: string;
   headers?: Record<string, string>;
   projectName?: string;
+  /** The variable `projectName` came from: `PHOENIX_PROJECT` or `PHOENIX_PROJECT_NAME`. */
+  projectVariable?: string;
 }
 
-export function readPhoenixEnvironment(): PhoenixEnvironment {
+export function readPhoenixEnvironment(report: ProblemReporter = warnAboutProblem): PhoenixEnvironment {
   const env: PhoenixEnvironment = {};
   const endpoint = nonEmpty(getStrFromEnvironment(ENV_PHOENIX_COLLECTOR_ENDPOINT));
   if (endpoint !== undefined) env.endpoint = endpoint;
@@ -36,15 +40,33 @@ export function readPhoenixEnvironment(): PhoenixEnvironment {
   if (rawHeaders !== undefined) {
     const headers = parseHeaders(rawHeaders);
     if (headers) env.headers = headers;
-    else warnOnce(`${ENV_PHOENIX_CLIENT_HEADERS} is not a JSON object of string values; ignoring it.`);
+    else {
+      // The value is not quoted: headers carry credentials.
+      report({
+        variable: ENV_PHOENIX_CLIENT_HEADERS,
+        severity: "unusable",
+        problem: `${ENV_PHOENIX_CLIENT_HEADERS} is not a JSON object of string values.`,
+        instead: "no extra headers",
+        fix: `Set it to e.g. {"x-team":"search"}, or unset it.`,
+      });
+    }
   }
   const project = nonEmpty(getStrFromEnvironment(ENV_PHOENIX_PROJECT));
   const projectAlias = nonEmpty(getStrFromEnvironment(ENV_PHOENIX_PROJECT_NAME));
   if (project !== undefined && projectAlias !== undefined && project !== projectAlias) {
-    warnOnce(`${ENV_PHOENIX_PROJECT} and ${ENV_PHOENIX_PROJECT_NAME} differ; using ${ENV_PHOENIX_PROJECT}.`);
+    report({
+      variable: ENV_PHOENIX_PROJECT_NAME,
+      severity: "conflict",
+      problem: `${ENV_PHOENIX_PROJECT} and ${ENV_PHOENIX_PROJECT_NAME} differ.`,
+      instead: `${ENV_PHOENIX_PROJECT} (${JSON.stringify(project)})`,
+      fix: `Unset ${ENV_PHOENIX_PROJECT_NAME}, or give both the same value.`,
+    });
   }
   const projectName = project ?? projectAlias;
-  if (projectName !== undefined) env.projectName = projectName;
+  if (projectName !== undefined) {
+    env.projectName = projectName;
+    env.projectVariable = project !== undefined ? ENV_PHOENIX_PROJECT : ENV_PHOENIX_PROJECT_NAME;
+  }
   return env;
 }
 
@@ -56,15 +78,15 @@ export interface BatchEnvironment {
   exportTimeoutMillis?: number;
 }
 
-export function readBatchEnvironment(env: NodeJS.ProcessEnv = process.env): BatchEnvironment {
+export function readBatchEnvironment(env: NodeJS.ProcessEnv = process.env, report: ProblemReporter = warnAboutProblem): BatchEnvironment {
   const out: BatchEnvironment = {};
-  const batch = positiveInteger(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE");
+  const batch = positiveInteger(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", report);
   if (batch !== undefined) out.maxExportBatchSize = batch;
-  const delay = nonNegativeInteger(env, "OTEL_BSP_SCHEDULE_DELAY");
+  const delay = nonNegativeInteger(env, "OTEL_BSP_SCHEDULE_DELAY", report);
   if (delay !== undefined) out.scheduledDelayMillis = delay;
-  const queue = positiveInteger(env, "OTEL_BSP_MAX_QUEUE_SIZE");
+  const queue = positiveInteger(env, "OTEL_BSP_MAX_QUEUE_SIZE", report);
   if (queue !== undefined) out.maxQueueSize = queue;
-  const timeout = positiveInteger(env, "OTEL_BSP_EXPORT_TIMEOUT");
+  const timeout = positiveInteger(env, "OTEL_BSP_EXPORT_TIMEOUT", report);
   if (timeout !== undefined) out.exportTimeoutMillis = timeout;
   return out;
 }
@@ -108,74 +130,74 @@ export const OPENINFERENCE_FLAG_VARIABLES: ReadonlyMap<OpenInferenceFlag, string
 ]);
 export const OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH = "OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH";
 
-export function readOpenInferenceEnvironment(env: NodeJS.ProcessEnv = process.env): OpenInferenceEnvironment {
+export function readOpenInferenceEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  report: ProblemReporter = warnAboutProblem,
+): OpenInferenceEnvironment {
   const out: OpenInferenceEnvironment = {};
   for (const [flag, name] of OPENINFERENCE_FLAG_VARIABLES) {
-    const value = booleanFrom(env, name);
+    const value = booleanFrom(env, name, report);
     if (value !== undefined) out[flag] = value;
   }
-  const maxLength = nonNegativeInteger(env, OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH);
+  const maxLength = nonNegativeInteger(env, OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH, report);
   if (maxLength !== undefined) out.base64ImageMaxLength = maxLength;
   return out;
 }
 
-/** An integer ≥ 1 from the environment, or undefined (with one warning) when unset or invalid. */
-export function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const value = integerFrom(env, name);
+/** An integer ≥ 1 from the environment, or undefined (reported) when unset or invalid. */
+export function positiveInteger(env: NodeJS.ProcessEnv, name: string, report: ProblemReporter = warnAboutProblem): number | undefined {
+  const value = integerFrom(env, name, report);
   if (value === undefined) return undefined;
   if (value < 1) {
-    warnOnce(`${name}=${JSON.stringify(env[name])} must be a positive integer; ignoring it.`);
+    report(ignored(name, `${name}=${JSON.stringify(env[name])} must be a positive integer.`, "a whole number ≥ 1"));
     return undefined;
   }
   return value;
 }
 
-export function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const value = integerFrom(env, name);
+export function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, report: ProblemReporter = warnAboutProblem): number | undefined {
+  const value = integerFrom(env, name, report);
   if (value === undefined) return undefined;
   if (value < 0) {
-    warnOnce(`${name}=${JSON.stringify(env[name])} must be zero or a positive integer; ignoring it.`);
+    report(ignored(name, `${name}=${JSON.stringify(env[name])} must be zero or a positive integer.`, "a whole number ≥ 0"));
     return undefined;
   }
   return value;
 }
 
-/** A boolean flag from the environment: true/false/1/0/yes/no (any case), else undefined with a warning. */
-export function booleanFrom(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+/** A boolean flag from the environment: true/false/1/0/yes/no (any case), else undefined (reported). */
+export function booleanFrom(env: NodeJS.ProcessEnv, name: string, report: ProblemReporter = warnAboutProblem): boolean | undefined {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return undefined;
   const lower = raw.toLowerCase();
   if (lower === "true" || lower === "1" || lower === "yes") return true;
   if (lower === "false" || lower === "0" || lower === "no") return false;
-  warnOnce(`${name}=${JSON.stringify(raw)} is not true or false; ignoring it.`);
+  report(ignored(name, `${name}=${JSON.stringify(raw)} is not true or false.`, "true or false"));
   return undefined;
 }
 
-function integerFrom(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function integerFrom(env: NodeJS.ProcessEnv, name: string, report: ProblemReporter): number | undefined {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return undefined;
   // Number("") is 0 and Number("1e3") is 1000: only plain decimal integers are accepted.
   if (!/^-?\d+$/.test(raw)) {
-    warnOnce(`${name}=${JSON.stringify(raw)} is not an integer; ignoring it.`);
+    report(ignored(name, `${name}=${JSON.stringify(raw)} is not an integer.`, "a whole number"));
     return undefined;
   }
   const value = Number(raw);
   if (!Number.isSafeInteger(value)) {
-    warnOnce(`${name}=${JSON.stringify(raw)} is out of range; ignoring it.`);
+    report(ignored(name, `${name}=${JSON.stringify(raw)} is out of range.`, "a smaller whole number"));
     return undefined;
   }
   return value;
+}
+
+function ignored(variable: string, problem: string, expected: string): { variable: string; severity: "unusable"; problem: string; instead: string; fix: string } {
+  return { variable, severity: "unusable", problem, instead: "its default", fix: `Set it to ${expected}, or unset it.` };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   return trimmed === "" ? undefined : trimmed;
-}
-
-const warned = new Set<string>();
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  diag.warn(`phoenix-connector: ${message}`);
 }

@@ -1,5 +1,6 @@
-import { Pool, errors as undiciErrors } from "undici";
+import { Pool } from "undici";
 import type { Credentials } from "../config/credentials.js";
+import { readNetworkError, type NetworkErrorContext } from "./network-error.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { RETRYABLE_STATUS, bodyText, type Transport, type TransportRequest, type TransportResponse } from "./transport.js";
 
@@ -28,19 +29,23 @@ export class HttpTransport implements Transport {
   readonly #credentials: Credentials;
   /** Credentials and user agent: the same for every request, so merged once. */
   readonly #baseHeaders: Readonly<Record<string, string>>;
+  readonly #origin: string;
+  readonly #connectTimeoutMillis: number;
 
   constructor(options: HttpTransportOptions) {
     const url = new URL(options.baseUrl);
     this.#basePath = url.pathname.replace(/\/+$/, "");
     this.#credentials = options.credentials;
     this.#baseHeaders = { ...options.credentials.toRequestHeaders(), "user-agent": options.userAgent ?? "phoenix-connector" };
+    this.#origin = url.origin;
+    this.#connectTimeoutMillis = options.connectTimeoutMillis ?? 10_000;
     const connect: Record<string, unknown> = { rejectUnauthorized: true };
     if (options.ca !== undefined) connect.ca = options.ca;
     this.#pool = new Pool(url.origin, {
       connections: options.connections ?? 4,
       keepAliveTimeout: 4_000,
       keepAliveMaxTimeout: 30_000,
-      connectTimeout: options.connectTimeoutMillis ?? 10_000,
+      connectTimeout: this.#connectTimeoutMillis,
       pipelining: 1,
       connect,
     });
@@ -54,7 +59,7 @@ export class HttpTransport implements Transport {
     // a timer that outlives the request, three listeners): 10–15 µs less per
     // request, measured.
     const controller = new AbortController();
-    const timer = setTimeout(abortOnTimeout, timeoutMillis, controller);
+    const timer = setTimeout(abortOnTimeout, timeoutMillis, controller, this.#pool);
     timer.unref();
     const outer = request.signal;
     const onOuterAbort = outer ? () => controller.abort(outer.reason) : undefined;
@@ -90,7 +95,13 @@ export class HttpTransport implements Transport {
       return { status: "failure", statusCode, body, error };
     } catch (cause) {
       if (outer?.aborted) return { status: "failure", error: new Error("cancelled"), aborted: true };
-      return classifyError(cause, timeoutMillis, this.#credentials);
+      return classifyError(cause, {
+        url: this.#origin + this.#basePath,
+        timeoutMillis,
+        connectTimeoutMillis: this.#connectTimeoutMillis,
+        ...connectedAtTimeout(cause),
+        redact: (text) => this.#credentials.redact(text),
+      });
     } finally {
       clearTimeout(timer);
       if (onOuterAbort) outer!.removeEventListener("abort", onOuterAbort);
@@ -102,9 +113,20 @@ export class HttpTransport implements Transport {
   }
 }
 
-/** The reason `AbortSignal.timeout` gives, which classifyError reads as a timeout. */
-function abortOnTimeout(controller: AbortController): void {
-  controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+/**
+ * The reason `AbortSignal.timeout` gives, which classifyError reads as a
+ * timeout; it notes whether the pool had a connection open then, which tells
+ * "accepts connections but does not answer" from "cannot be reached".
+ */
+function abortOnTimeout(controller: AbortController, pool: Pool): void {
+  const reason = new DOMException("The operation was aborted due to timeout", "TimeoutError");
+  Object.defineProperty(reason, "connected", { value: pool.stats.connected > 0 });
+  controller.abort(reason);
+}
+
+function connectedAtTimeout(cause: unknown): { connected?: boolean } {
+  const connected = (cause as { connected?: unknown } | null)?.connected;
+  return typeof connected === "boolean" ? { connected } : {};
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -127,25 +149,10 @@ function describeBody(body: Uint8Array): string {
   return text ? `: ${text}` : "";
 }
 
-/** Network-level errors: timeouts and connection failures are worth a retry; others (bad TLS certificate) are not. */
-function classifyError(cause: unknown, timeoutMillis: number, credentials: Credentials): TransportResponse {
-  const err = cause instanceof Error ? cause : new Error(String(cause));
-  const code = (err as { code?: string }).code ?? "";
-  const message = credentials.redact(err.message);
-  if (
-    err.name === "TimeoutError" ||
-    err.name === "AbortError" ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError
-  ) {
-    return { status: "retryable", error: new Error(`timed out after ${timeoutMillis} ms (${code || err.name})`) };
-  }
-  if (/CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY/i.test(code)) {
-    return {
-      status: "failure",
-      error: new Error(`TLS certificate not trusted (${code}); pass the CA with the ca option if Phoenix uses a private CA`),
-    };
-  }
-  return { status: "retryable", error: new Error(`${code ? `${code}: ` : ""}${message}`) };
+/** Network-level errors (network-error.ts): timeouts and connection failures are worth a retry; others (a TLS mistake) are not. */
+function classifyError(cause: unknown, context: NetworkErrorContext): TransportResponse {
+  const reading = readNetworkError(cause, context);
+  return reading.retryable
+    ? { status: "retryable", error: new Error(reading.reason) }
+    : { status: "failure", error: new Error(reading.fix ? `${reading.reason}; ${reading.fix.replace(/\.$/, "")}` : reading.reason) };
 }
