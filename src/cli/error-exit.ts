@@ -3,7 +3,7 @@ import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { PhoenixTraceFileError } from "../connector/transfer/errors.js";
 import { HallucinationInputError, LlmJudgeConfigError } from "../hallucination/errors.js";
 import { EXIT } from "./exit-codes.js";
-import type { CliOutput } from "./output.js";
+import { isClosedPipe, type CliOutput } from "./output.js";
 import { CliUsageError } from "./usage-error.js";
 
 /**
@@ -25,6 +25,8 @@ export function reportError(error: unknown, output: CliOutput, verbose: boolean,
     // Commander printed its own message (help, version, unknown option…).
     return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
+  // The reader of the output went away (| head -1): it has what it wanted.
+  if (isClosedPipe(error)) return EXIT.ok;
   const usage = USAGE_ERRORS.some((type) => error instanceof type);
   const message = error instanceof Error ? error.message : String(error);
   output.err(`phoenix-connector: ${message}\n`);
