@@ -166,6 +166,29 @@ function embeddings(res: ServerResponse, body: Record<string, unknown>): void {
   });
 }
 
+/**
+ * Responses API: when the request offers function tools and its input has
+ * no function_call_output yet, the answer is a function_call of the first
+ * tool with `{"city":"Paris"}` (what an agent loop needs); otherwise the text.
+ */
+function responseOutput(body: Record<string, unknown>, id: number): unknown[] {
+  const tools = body.tools as Array<{ type?: string; name?: string }> | undefined;
+  const input = Array.isArray(body.input) ? (body.input as Array<{ type?: string }>) : [];
+  const name = tools?.find((t) => t.type === "function")?.name;
+  if (name && !input.some((item) => item?.type === "function_call_output")) {
+    return [{ type: "function_call", id: `fc_fake${id}`, call_id: "call_weather_1", name, arguments: '{"city":"Paris"}', status: "completed" }];
+  }
+  return [
+    {
+      type: "message",
+      id: `msg_fake${id}`,
+      status: "completed",
+      role: "assistant",
+      content: [{ type: "output_text", text: FAKE_OPENAI.answer, annotations: [] }],
+    },
+  ];
+}
+
 function response(res: ServerResponse, body: Record<string, unknown>, id: number): void {
   json(res, 200, {
     id: `resp_fake${id}`,
@@ -177,19 +200,11 @@ function response(res: ServerResponse, body: Record<string, unknown>, id: number
     instructions: body.instructions ?? null,
     max_output_tokens: body.max_output_tokens ?? null,
     model: FAKE_OPENAI.model,
-    output: [
-      {
-        type: "message",
-        id: `msg_fake${id}`,
-        status: "completed",
-        role: "assistant",
-        content: [{ type: "output_text", text: FAKE_OPENAI.answer, annotations: [] }],
-      },
-    ],
+    output: responseOutput(body, id),
     parallel_tool_calls: true,
     temperature: body.temperature ?? 1,
     tool_choice: "auto",
-    tools: [],
+    tools: body.tools ?? [],
     top_p: 1,
     usage: {
       input_tokens: FAKE_OPENAI.usage.prompt_tokens,

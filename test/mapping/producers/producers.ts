@@ -3,7 +3,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import * as CallbackManagerModule from "@langchain/core/callbacks/manager";
 import { OpenAIInstrumentation as OpenInferenceOpenAI } from "@arizeai/openinference-instrumentation-openai";
 import { LangChainInstrumentation as OpenInferenceLangChain } from "@arizeai/openinference-instrumentation-langchain";
-import { OpenAIInstrumentation as OtelOpenAI } from "@opentelemetry/instrumentation-openai";
+import { OpenAIInstrumentation as OtelOpenAI021 } from "otel2-instrumentation-openai";
 import { OpenAIInstrumentation as TraceloopOpenAI } from "@traceloop/instrumentation-openai";
 import { LangChainInstrumentation as TraceloopLangChain } from "@traceloop/instrumentation-langchain";
 import { OpenAIInstrumentation as TraceloopOpenAILegacy } from "traceloop-instrumentation-openai-legacy";
@@ -18,6 +18,7 @@ import { record } from "./record.js";
 import type { PhoenixAttributeValue } from "../../../src/mapping/index.js";
 import { runVercelAI } from "./vercel-ai.js";
 import { aiSdk7, aiSdk7Legacy } from "./ai-sdk-7-producers.js";
+import { openInferenceAnthropic, openInferenceLangGraph, openInferenceOpenAIAgents } from "./openinference-producers.js";
 
 
 /** Undoes a shimmer wrap (every instrumentation here wraps with shimmer). */
@@ -140,37 +141,62 @@ const openInferenceOpenAI: Producer = {
   },
 };
 
+type OtelOpenAIInstrumentation = new (config: { captureMessageContent: boolean }) => InstanceType<typeof OtelOpenAI021>;
+
+/** `@opentelemetry/instrumentation-openai` (either release) on the calls of openai-calls.ts. */
+function otelOpenAIRun(load: () => Promise<OtelOpenAIInstrumentation>): () => Promise<ReadableSpan[]> {
+  return async () => {
+    const Instrumentation = await load();
+    return openAIRun((provider) => {
+      const previous = process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
+      process.env.OTEL_SEMCONV_STABILITY_OPT_IN = "gen_ai_latest_experimental";
+      const instrumentation = new Instrumentation({ captureMessageContent: true });
+      if (previous === undefined) delete process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
+      else process.env.OTEL_SEMCONV_STABILITY_OPT_IN = previous;
+      instrumentation.setTracerProvider(provider);
+      // Its histograms are created only with a meter provider; without one, a streamed call throws.
+      instrumentation.setMeterProvider(metrics.getMeterProvider());
+      instrumentation.getModuleDefinitions()[0]!.patch!(openaiModule);
+    })();
+  };
+}
+
+function otelOpenAIExpect(span: ReadableSpan): SpanExpectation | undefined {
+  if (span.name.startsWith("embeddings ")) {
+    return { kind: "EMBEDDING", equals: { "embedding.model_name": "text-embedding-3-small", "llm.provider": "openai", "llm.token_count.prompt": 8 } };
+  }
+  const expectation = genAiChat(id(span, "gen_ai.response.id"), false, true);
+  if (expectation && id(span, "gen_ai.response.id") === "resp_fake6") {
+    // The Responses API call: its instructions are the one message this producer puts on a span.
+    expectation.equals = { ...expectation.equals, "llm.input_messages.0.message.role": "system", "llm.input_messages.0.message.content": "Answer in one sentence." };
+    delete expectation.absent;
+  }
+  if (expectation && id(span, "gen_ai.response.id") === "chatcmpl-fake4") delete expectation.equals?.["llm.token_count.total"];
+  return expectation;
+}
+
+const OTEL_OPENAI_HOW =
+  "openai client against a fake OpenAI server on 127.0.0.1, captureMessageContent on and OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental " +
+  "(this version ignores the variable and writes messages only as log records, never as span attributes)";
+
 const otelOpenAI: Producer = {
   id: "otel-openai",
-  title: "`@opentelemetry/instrumentation-openai`",
+  title: "`@opentelemetry/instrumentation-openai` 0.22 (OpenTelemetry JS 3)",
   packages: ["@opentelemetry/instrumentation-openai", "openai"],
-  how:
-    "openai client against a fake OpenAI server on 127.0.0.1, captureMessageContent on and OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental " +
-    "(this version ignores the variable and writes messages only as log records, never as span attributes)",
-  run: openAIRun((provider) => {
-    const previous = process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
-    process.env.OTEL_SEMCONV_STABILITY_OPT_IN = "gen_ai_latest_experimental";
-    const instrumentation = new OtelOpenAI({ captureMessageContent: true });
-    if (previous === undefined) delete process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
-    else process.env.OTEL_SEMCONV_STABILITY_OPT_IN = previous;
-    instrumentation.setTracerProvider(provider);
-    // Its histograms are created only with a meter provider; without one, a streamed call throws.
-    instrumentation.setMeterProvider(metrics.getMeterProvider());
-    instrumentation.getModuleDefinitions()[0]!.patch!(openaiModule);
-  }),
-  expect(span): SpanExpectation | undefined {
-    if (span.name.startsWith("embeddings ")) {
-      return { kind: "EMBEDDING", equals: { "embedding.model_name": "text-embedding-3-small", "llm.provider": "openai", "llm.token_count.prompt": 8 } };
-    }
-    const expectation = genAiChat(id(span, "gen_ai.response.id"), false, true);
-    if (expectation && id(span, "gen_ai.response.id") === "resp_fake6") {
-      // The Responses API call: its instructions are the one message this producer puts on a span.
-      expectation.equals = { ...expectation.equals, "llm.input_messages.0.message.role": "system", "llm.input_messages.0.message.content": "Answer in one sentence." };
-      delete expectation.absent;
-    }
-    if (expectation && id(span, "gen_ai.response.id") === "chatcmpl-fake4") delete expectation.equals?.["llm.token_count.total"];
-    return expectation;
-  },
+  how: OTEL_OPENAI_HOW,
+  node: { min: "22.15.0", why: "@opentelemetry/instrumentation-openai 0.22 (OpenTelemetry JS 3) requires Node >= 22.15" },
+  // Loaded only when run, so that Node 20 never loads a package it does not support.
+  run: otelOpenAIRun(async () => (await import("@opentelemetry/instrumentation-openai")).OpenAIInstrumentation as unknown as OtelOpenAIInstrumentation),
+  expect: otelOpenAIExpect,
+};
+
+const otelOpenAI021: Producer = {
+  id: "otel-openai-0.21",
+  title: "`@opentelemetry/instrumentation-openai` 0.21 (OpenTelemetry JS 2)",
+  packages: ["otel2-instrumentation-openai", "openai"],
+  how: `${OTEL_OPENAI_HOW}; installed as otel2-instrumentation-openai`,
+  run: otelOpenAIRun(async () => OtelOpenAI021),
+  expect: otelOpenAIExpect,
 };
 
 const traceloopOpenAI: Producer = {
@@ -410,7 +436,11 @@ const plainOtel: Producer = {
 export const PRODUCERS: readonly Producer[] = [
   openInferenceOpenAI,
   openInferenceLangChain,
+  openInferenceLangGraph,
+  openInferenceAnthropic,
+  openInferenceOpenAIAgents,
   otelOpenAI,
+  otelOpenAI021,
   traceloopOpenAI,
   traceloopOpenAILegacy,
   traceloopLangChain,
