@@ -13,6 +13,7 @@ import { checkFigures } from "./figure-findings.js";
 import type { CheckedPart, Finding } from "./findings.js";
 import { checkNames } from "./name-findings.js";
 import { checkNegation } from "./negation.js";
+import { checkQuestion } from "./question-findings.js";
 import { readQuery } from "./query-facts.js";
 import { checkRelations } from "./relation-findings.js";
 import { checkNameSlots } from "./slot-findings.js";
@@ -42,7 +43,8 @@ export function analyseGrounding(context: ContextIndex, responseText: string, qu
   const nodes = [...figures.nodes, ...names.nodes];
   const namesAndFigures: readonly CheckedPart[] = [...figures.parts, ...names.parts];
 
-  const findings: Finding[] = [...comparison.findings, ...figures.findings, ...names.findings];
+  const asked = checkQuestion(response, context, query, { entities: names.entities, quantities: figures.quantities }, comparison.judged);
+  const findings: Finding[] = [...comparison.findings, ...asked, ...figures.findings, ...names.findings];
   const parts: CheckedPart[] = [...namesAndFigures];
   for (const claim of response.claims) {
     const claimNodes = nodes.filter((n) => inClaim(claim, n.first));

@@ -7,7 +7,7 @@ import type { ContextIndex } from "./context-index.js";
 import type { PlacedNode } from "./cooccurrence.js";
 import { STRENGTH, quote, type CheckedPart, type Finding } from "./findings.js";
 import { DIMENSION_WORDS } from "./number-words.js";
-import { readQuantities } from "./quantities.js";
+import { readQuantities, type Quantity } from "./quantities.js";
 import { checkQuantity, quantityMatches } from "./quantity-check.js";
 
 export interface FigureFindings {
@@ -17,6 +17,8 @@ export interface FigureFindings {
   readonly nodes: readonly PlacedNode[];
   /** 1 for tokens judged here (the figure and a dimension word after it: "330 m tall"). */
   readonly covered: Uint8Array;
+  /** Every figure of the response, grounded or not. */
+  readonly quantities: readonly Quantity[];
 }
 
 export function checkFigures(response: ResponseText, context: ContextIndex): FigureFindings {
@@ -25,7 +27,8 @@ export function checkFigures(response: ResponseText, context: ContextIndex): Fig
   const parts: CheckedPart[] = [];
   const nodes: PlacedNode[] = [];
   const covered = new Uint8Array(tokens.length);
-  for (const quantity of readQuantities(tokens, responseText)) {
+  const quantities = readQuantities(tokens, responseText);
+  for (const quantity of quantities) {
     const firstToken = tokens[quantity.first];
     const lastToken = tokens[quantity.last - 1];
     if (firstToken === undefined || lastToken === undefined) continue;
@@ -57,5 +60,5 @@ export function checkFigures(response: ResponseText, context: ContextIndex): Fig
       start: firstToken.start,
     });
   }
-  return { findings, parts, nodes, covered };
+  return { findings, parts, nodes, covered, quantities };
 }

@@ -5,7 +5,7 @@
 import type { ResponseText } from "./claims.js";
 import type { ContextIndex } from "./context-index.js";
 import type { PlacedNode } from "./cooccurrence.js";
-import { findEntities } from "./entities.js";
+import { findEntities, type EntityMention } from "./entities.js";
 import { checkEntity } from "./entity-check.js";
 import { STRENGTH, quote, type CheckedPart, type Finding } from "./findings.js";
 import { LIGHT_WORDS } from "./function-words.js";
@@ -21,6 +21,8 @@ export interface NameFindings {
   readonly inName: Uint8Array;
   /** 1 for tokens judged here or as part of a figure. */
   readonly covered: Uint8Array;
+  /** Every name of the response, grounded or not. */
+  readonly entities: readonly EntityMention[];
 }
 
 /** @param figures tokens already judged as part of a figure ("March" in "March 2, 1991") */
@@ -74,5 +76,5 @@ export function checkNames(
       start: entity.start,
     });
   }
-  return { findings, parts, nodes, inName, covered };
+  return { findings, parts, nodes, inName, covered, entities };
 }

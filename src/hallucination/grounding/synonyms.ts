@@ -7,8 +7,7 @@ import { stem } from "./stem.js";
 
 /**
  * Groups of words that state the same relation or thing. A response word is
- * grounded when the context holds any word of one of its groups. Demonyms
- * sit with their country ("American" / "America").
+ * grounded when the context holds any word of one of its groups.
  */
 const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ["born", "birth", "birthplace", "native"],
@@ -65,6 +64,10 @@ const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ["east", "eastern"],
   ["west", "western"],
   ["ingredient", "component"],
+];
+
+/** Demonyms with their country ("American" / "America"): one group per nationality. */
+const NATIONALITY_GROUPS: readonly (readonly string[])[] = [
   ["american", "america", "usa", "us"],
   ["british", "britain", "uk"],
   ["english", "england"],
@@ -129,9 +132,11 @@ const PHRASE_SYNONYMS: readonly (readonly [string, string, string])[] = [
   ["well", "known", "famous"],
 ];
 
+const ALL_GROUPS: readonly (readonly string[])[] = [...SYNONYM_GROUPS, ...NATIONALITY_GROUPS];
+
 function buildGroupIndex(): ReadonlyMap<string, readonly number[]> {
   const index = new Map<string, number[]>();
-  SYNONYM_GROUPS.forEach((group, id) => {
+  ALL_GROUPS.forEach((group, id) => {
     for (const word of group) {
       const key = stem(word);
       const ids = index.get(key);
@@ -148,6 +153,11 @@ const NO_GROUPS: readonly number[] = [];
 /** Synonym group ids a stem belongs to (empty when it has no listed synonyms). */
 export function synonymGroups(stemmed: string): readonly number[] {
   return GROUPS_BY_STEM.get(stemmed) ?? NO_GROUPS;
+}
+
+/** The nationality a stem names ("american", "america", "usa" → one id), if it names one. */
+export function nationalityOf(stemmed: string): number | undefined {
+  return synonymGroups(stemmed).find((id) => id >= SYNONYM_GROUPS.length);
 }
 
 const PHRASE_INDEX: ReadonlyMap<string, string> = new Map(
