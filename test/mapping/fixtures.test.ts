@@ -19,6 +19,13 @@ describe("the fixture corpus", () => {
       expect(problems).toEqual([]);
     });
 
+    it("leaves no span of a recognised producer UNKNOWN", () => {
+      // plain-otel holds the spans that must stay UNKNOWN (a GET, a non-vector database query).
+      if (fixture.producer === "plain-otel") return;
+      const unknown = fixture.spans.filter((span) => mapSpan(toReadableSpan(span)).span_kind === "UNKNOWN").map((span) => span.name);
+      expect(unknown).toEqual([]);
+    });
+
     it("emits only values Phoenix stores, and never openinference.span.kind", () => {
       for (const span of fixture.spans) {
         const mapped = mapSpan(toReadableSpan(span));
