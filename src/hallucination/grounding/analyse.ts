@@ -57,7 +57,8 @@ export function analyseGrounding(context: ContextIndex, responseText: string, qu
     });
     findings.push(...claimWords.findings);
     parts.push(...claimWords.parts);
-    findings.push(...checkNegation(response, claim, claimWords.words, names.inName, claimNodes, context));
+    // A settled comparison answer was read with its negation ("B was not born first").
+    if (!comparison.judged) findings.push(...checkNegation(response, claim, claimWords.words, names.inName, claimNodes, context));
     findings.push(...checkNameSlots(response, claim, claimNodes, names.covered, context));
     // The question's comparison, once settled, already judged any comparison the answer states.
     const comparative = isComparativeClaim(response, claim);

@@ -7,6 +7,7 @@
 import type { ContextIndex } from "./context-index.js";
 import { STOPWORDS } from "./function-words.js";
 import { HONORIFICS, NAME_CONNECTORS } from "./name-words.js";
+import { isNegated } from "./negation.js";
 import type { Quantity } from "./quantities.js";
 import { stem } from "./stem.js";
 import { tokenize, type Token } from "./tokens.js";
@@ -259,7 +260,7 @@ function settle(question: ComparisonQuestion, context: ContextIndex): { expected
 }
 
 const COMPARATIVE_CLAIM =
-  /^(.+?)\s+(?:is|was|are|were)\s+(?:born\s+)?(older|younger|earlier|later|larger|bigger|smaller|taller|shorter|longer|higher|lower|newer)\s+than\s+(.+?)[\s.!]*$/i;
+  /^(.+?)\s+(?:is|was|are|were)\s+(not\s+|never\s+)?(?:born\s+)?(older|younger|earlier|later|larger|bigger|smaller|taller|shorter|longer|higher|lower|newer)\s+than\s+(.+?)[\s.!]*$/i;
 
 /**
  * A claim that states a comparison itself ("Ross Lynch is younger than Glenn
@@ -268,9 +269,9 @@ const COMPARATIVE_CLAIM =
 export function judgeComparativeClaim(claim: string, context: ContextIndex): ComparisonVerdict {
   const match = COMPARATIVE_CLAIM.exec(claim.trim());
   if (match === null) return UNDECIDED;
-  const direction = directionOf(match[2] ?? "");
+  const direction = directionOf(match[3] ?? "");
   const a = cleanOption(stripLeadingLowercase(match[1] ?? ""));
-  const b = cleanOption(match[3] ?? "");
+  const b = cleanOption(match[4] ?? "");
   if (direction === undefined || a === "" || b === "") return UNDECIDED;
   const question: ComparisonQuestion = {
     options: [a, b],
@@ -278,17 +279,20 @@ export function judgeComparativeClaim(claim: string, context: ContextIndex): Com
     smallerWins: direction === "earlier" || direction === "less",
     form: "than",
     countedStem: undefined,
-    phrase: match[2] ?? "",
+    phrase: match[3] ?? "",
   };
   const settled = settle(question, context);
   if (settled === undefined) return UNDECIDED;
-  return settled.expectedIndex === 0
+  // "A is not older than B" holds when B is the older one.
+  const negated = match[2] !== undefined;
+  const holds = (settled.expectedIndex === 0) !== negated;
+  return holds
     ? { status: "correct", chosen: a, expected: a, explanation: settled.facts }
     : {
         status: "wrong",
         chosen: a,
         expected: b,
-        explanation: `the answer says ${a} is ${question.phrase} than ${b}, but ${settled.facts}`,
+        explanation: `the answer says ${a} is ${negated ? "not " : ""}${question.phrase} than ${b}, but ${settled.facts}`,
       };
 }
 
@@ -335,8 +339,9 @@ export function judgeComparison(
   const same = says(question.direction);
   const opposite = says(OPPOSITE[question.direction]);
   if (opposite && same) return UNDECIDED;
-  // "B is younger than A" answers "who is older?" with A.
+  // "B is younger than A" answers "who is older?" with A, and so does "B was not born first".
   if (opposite) pickedIndex = pickedIndex === 0 ? 1 : 0;
+  if (isNegated(responseTokens.filter((t, i) => i > 0 || (t.norm !== "no" && t.norm !== "yes")))) pickedIndex = pickedIndex === 0 ? 1 : 0;
 
   const chosen = question.options[pickedIndex];
   if (pickedIndex === expectedIndex) return { status: "correct", chosen, expected, explanation: facts };
