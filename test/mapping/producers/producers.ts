@@ -325,8 +325,8 @@ const traceloopLangChain: Producer = {
 
 const vercelAI: Producer = {
   id: "vercel-ai",
-  title: "Vercel AI SDK (`ai` with `experimental_telemetry`)",
-  packages: ["ai"],
+  title: "Vercel AI SDK 6 (`ai` 6 with `experimental_telemetry`)",
+  packages: ["ai6"],
   how: "generateText (plain and with a tool), streamText, generateObject, embed, embedMany and rerank on the SDK's mock models (ai/test)",
   run: () => record(async (provider) => runVercelAI(provider.getTracer("ai"))),
   expect(span): SpanExpectation | undefined {
