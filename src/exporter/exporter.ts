@@ -13,7 +13,8 @@ import { DeliveryQueue, type DrainDeadline, type SubmitOutcome } from "./deliver
 import { DeliveryCounters, type DeliveryStats } from "./delivery/delivery-stats.js";
 import { DeliverySummary, formatSummary } from "./delivery/delivery-summary.js";
 import type { SpanSink } from "./delivery/span-sink.js";
-import { EXPORTER_DEFAULTS, type DeadlineOptions, type PhoenixSpanExporterOptions, type PhoenixTransport } from "./options.js";
+import { checkKnownOptions } from "../config/known-options.js";
+import { EXPORTER_DEFAULTS, EXPORTER_OPTIONS, type DeadlineOptions, type PhoenixSpanExporterOptions, type PhoenixTransport } from "./options.js";
 import { Spool } from "./spool/spool.js";
 import { RETRY_DEFAULTS, type RetryPolicy } from "../http/retrying-transport.js";
 import { REAL_CLOCK, type Clock } from "../http/clock.js";
@@ -61,6 +62,7 @@ export class PhoenixSpanExporter implements SpanExporter {
   };
 
   constructor(options: PhoenixSpanExporterOptions = {}, runtime: ExporterRuntime = {}) {
+    checkKnownOptions("PhoenixSpanExporter", options, EXPORTER_OPTIONS);
     const env = readPhoenixEnvironment();
     const connection = resolveConnection(options, env);
     const project = resolveDefaultProject(options.projectName, env);

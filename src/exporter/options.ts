@@ -91,3 +91,35 @@ export interface DeadlineOptions {
   /** Longest this call may take, progress or not. */
   timeoutMillis?: number;
 }
+
+/**
+ * Every option name of {@link PhoenixSpanExporterOptions}: a misspelt one is a
+ * PhoenixConfigurationError naming the closest (JavaScript callers get no
+ * type check). A `Record` over the keys, so a new option cannot be forgotten here.
+ */
+const EXPORTER_OPTION_NAMES: Record<keyof PhoenixSpanExporterOptions, true> = {
+  endpoint: true,
+  apiKey: true,
+  headers: true,
+  ca: true,
+  projectName: true,
+  timeoutMillis: true,
+  maxSpansPerRequest: true,
+  concurrency: true,
+  mapping: true,
+  transport: true,
+  retry: true,
+  maxQueuedSpans: true,
+  maxQueuedBytes: true,
+  spoolDir: true,
+  spoolMaxBytes: true,
+  spoolFsyncMillis: true,
+  progressTimeoutMillis: true,
+  flushTimeoutMillis: true,
+  shutdownTimeoutMillis: true,
+  summaryIntervalMillis: true,
+  privacy: true,
+  limits: true,
+};
+
+export const EXPORTER_OPTIONS: readonly string[] = Object.keys(EXPORTER_OPTION_NAMES);

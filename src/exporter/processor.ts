@@ -1,11 +1,12 @@
 import type { Context } from "@opentelemetry/api";
 import { readBatchEnvironment } from "../config/environment.js";
+import { checkKnownOptions } from "../config/known-options.js";
 import { PhoenixConfigurationError } from "../errors.js";
 import { compileMapSpanOptions } from "../mapping/mapping-options.js";
 import type { ReadableSpan } from "../mapping/readable-span.js";
 import { SpanSelection, type SpanFilter } from "../mapping/span-filter.js";
 import { PhoenixSpanExporter } from "./exporter.js";
-import type { DeadlineOptions, PhoenixSpanExporterOptions } from "./options.js";
+import { EXPORTER_OPTIONS, type DeadlineOptions, type PhoenixSpanExporterOptions } from "./options.js";
 import { joinExit, leaveExit, type ExitParticipant } from "./exit-participants.js";
 import type { SpanProcessor } from "./otel-contract.js";
 import { integerOption } from "./validate.js";
@@ -42,6 +43,7 @@ export const BATCH_PRESET = {
 } as const;
 
 const PROCESSOR_ONLY_OPTIONS: ReadonlySet<string> = new Set(["exporter", "spanFilter", "maxExportBatchSize", "scheduledDelayMillis"]);
+const PROCESSOR_OPTIONS: readonly string[] = [...EXPORTER_OPTIONS, ...PROCESSOR_ONLY_OPTIONS];
 
 /**
  * A batching span processor preset for Phoenix: 50 spans per batch or every
@@ -72,6 +74,7 @@ export class PhoenixSpanProcessor implements SpanProcessor {
   };
 
   constructor(options: PhoenixSpanProcessorOptions = {}) {
+    checkKnownOptions("PhoenixSpanProcessor", options, PROCESSOR_OPTIONS);
     const { exporter, spanFilter, maxExportBatchSize, scheduledDelayMillis, ...exporterOptions } = options;
     if (exporter !== undefined) {
       const conflicting = Object.keys(exporterOptions).filter(

@@ -82,3 +82,12 @@ describe("PhoenixSpanExporter", () => {
     await exporter.shutdown();
   });
 });
+
+describe("option names", () => {
+  it("a misspelt option is a PhoenixConfigurationError naming the closest one, on the exporter and the processor", async () => {
+    const { PhoenixSpanExporter, PhoenixSpanProcessor, PhoenixConfigurationError } = await import("../../src/index.js");
+    expect(() => new PhoenixSpanExporter({ endpont: "http://127.0.0.1:1" } as never)).toThrow(PhoenixConfigurationError);
+    expect(() => new PhoenixSpanExporter({ endpont: "http://127.0.0.1:1" } as never)).toThrow(/"endpont" \(did you mean endpoint\?\)/);
+    expect(() => new PhoenixSpanProcessor({ scheduledDelayMilis: 10 } as never)).toThrow(/did you mean scheduledDelayMillis\?/);
+  });
+});
