@@ -1,6 +1,13 @@
 import type { Command } from "commander";
+import type { EnvironmentProblem } from "../config/config-warnings.js";
 import { readPhoenixEnvironment } from "../config/environment.js";
-import { resolveDefaultProject, type PhoenixConnectionOptions } from "../config/phoenix-config.js";
+import {
+  environmentEndpointProblem,
+  environmentProjectProblem,
+  resolveDefaultProject,
+  type PhoenixConnectionOptions,
+} from "../config/phoenix-config.js";
+import { PhoenixConfigurationError } from "../errors.js";
 import type { CliOutput } from "./output.js";
 
 /** The flags every command takes; each falls back to its PHOENIX_* variable, as in the library. */
@@ -25,20 +32,34 @@ export function globalFlags(command: Command): GlobalFlags {
 
 /**
  * The connection options from the flags; what a flag leaves out, the library
- * reads from PHOENIX_* itself, exactly as it does for the exporter.
+ * reads from PHOENIX_* itself, exactly as it does for the exporter. A command
+ * refuses (exit 2) a PHOENIX_COLLECTOR_ENDPOINT it cannot use rather than
+ * going to the default instead; `doctor` (not strict) reports it as a check.
  */
-export function connectionFromFlags(flags: GlobalFlags, output: CliOutput): PhoenixConnectionOptions {
+export function connectionFromFlags(flags: GlobalFlags, output: CliOutput, { strict = true }: { strict?: boolean } = {}): PhoenixConnectionOptions {
   output.addSecret(flags.apiKey);
-  output.addSecret(readPhoenixEnvironment().apiKey);
+  const env = readPhoenixEnvironment();
+  output.addSecret(env.apiKey);
+  if (strict && flags.endpoint === undefined && env.endpoint !== undefined) refuse(environmentEndpointProblem(env.endpoint), "--endpoint <url>");
   const options: PhoenixConnectionOptions = {};
   if (flags.endpoint !== undefined) options.endpoint = flags.endpoint;
   if (flags.apiKey !== undefined) options.apiKey = flags.apiKey;
   return options;
 }
 
-/** `--project`, else PHOENIX_PROJECT / PHOENIX_PROJECT_NAME, else `default`; `named` tells whether a flag or variable named it. */
+/**
+ * `--project`, else PHOENIX_PROJECT / PHOENIX_PROJECT_NAME, else `default`;
+ * `named` tells whether a flag or variable named it. A variable whose name
+ * Phoenix would refuse is refused (exit 2), not replaced by `default`.
+ */
 export function projectFromFlags(flags: GlobalFlags): { name: string; named: boolean } {
   const env = readPhoenixEnvironment();
+  if (flags.project === undefined) refuse(environmentProjectProblem(env), "--project <name>");
   const resolved = resolveDefaultProject(flags.project, env);
   return { name: resolved.name, named: flags.project !== undefined || env.projectName !== undefined };
+}
+
+function refuse(problem: EnvironmentProblem | undefined, flag: string): void {
+  if (problem === undefined) return;
+  throw new PhoenixConfigurationError(`${problem.problem} ${problem.fix.replace(/\.$/, "")}, or pass ${flag}.`);
 }

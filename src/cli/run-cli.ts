@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { DiagLogLevel, diag } from "@opentelemetry/api";
 import { Command } from "commander";
+import { setConfigProcessWarnings } from "../config/config-warnings.js";
 import { registerCompareCommand } from "./commands/compare.js";
 import { registerDetectCommand } from "./commands/detect.js";
 import { registerDoctorCommand } from "./commands/doctor.js";
@@ -29,6 +30,8 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
     process.exit(EXIT.interrupted);
   };
   process.once("SIGINT", onInterrupt);
+  // Every diag warning reaches stderr (below): a process warning would say a bad setting twice.
+  setConfigProcessWarnings(false);
   const program = new Command("phoenix-connector")
     .description("Compare, export and import Phoenix traces, check responses for hallucinations, and check the setup.")
     .version(packageVersion(), "-V, --version", "print the version")

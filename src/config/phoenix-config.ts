@@ -113,7 +113,8 @@ export function environmentEndpointProblem(raw: string): EnvironmentProblem | un
     return {
       variable: "PHOENIX_COLLECTOR_ENDPOINT",
       severity: "unusable",
-      problem: (error as Error).message,
+      // parseEndpoint's "Use e.g. …" is said by the fix below.
+      problem: (error as Error).message.replace(/ Use e\.g\. .*$/, ""),
       instead: `the default ${DEFAULT_ENDPOINT}`,
       fix: "Set PHOENIX_COLLECTOR_ENDPOINT to Phoenix's base URL (e.g. http://localhost:6006) or to file://DIR, or unset it.",
     };

@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -86,15 +87,98 @@ describe("phoenix-connector doctor", () => {
       ]);
       expect(unreachable.code).toBe(1);
       expect(lines(unreachable.stdout)[1]).toBe(
-        `[FAIL] reachable      no answer from http://127.0.0.1:${port}: ECONNREFUSED (nothing listens there) — Start Phoenix (\`phoenix serve\`, or \`docker run -p 6006:6006 arizephoenix/phoenix\`), or point --endpoint / PHOENIX_COLLECTOR_ENDPOINT at it.`,
+        `[FAIL] reachable      no answer from http://127.0.0.1:${port}: ECONNREFUSED: nothing listens on 127.0.0.1:${port} (connection refused) — Start Phoenix (\`phoenix serve\`, or \`docker run -p 6006:6006 arizephoenix/phoenix\`), or point --endpoint / PHOENIX_COLLECTOR_ENDPOINT at it.`,
       );
       expect(lines(unreachable.stdout).slice(2).every((l) => l.startsWith("[skip]"))).toBe(true);
       expect(local.code).toBe(0);
       expect(lines(local.stdout)).toEqual([
         `[ok]   configuration  endpoint file://${join(dir.path, "data")} (--endpoint); API key not set; project "offline"`,
-        `[ok]   local store    ${join(dir.path, "data")} will be created (in writable ${dir.path})`,
+        `[ok]   local store    ${join(dir.path, "data")} can be created and written (checked, then removed again)`,
         '[ok]   project        "offline" does not exist yet; it is created with its first span',
       ]);
+      // The probe left nothing behind.
+      expect(readdirSync(dir.path)).toEqual([]);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it("fails the configuration check on a set variable it cannot use, saying what to do, and checks nothing on the default instead", async () => {
+    const [notAUrl, ftp, project] = await Promise.all([
+      runCli(["doctor"], { PHOENIX_COLLECTOR_ENDPOINT: "notaurl" }),
+      runCli(["doctor"], { PHOENIX_COLLECTOR_ENDPOINT: "ftp://x" }),
+      runCli(["doctor", "--endpoint", "file:///nonexistent-doctor-dir"], { PHOENIX_PROJECT: "a/b" }),
+    ]);
+    expect(notAUrl.code).toBe(1);
+    expect(lines(notAUrl.stdout)).toEqual([
+      '[FAIL] configuration  endpoint http://localhost:6006 (the default, as PHOENIX_COLLECTOR_ENDPOINT is unusable); API key not set; project "default"',
+      '[FAIL]                PHOENIX_COLLECTOR_ENDPOINT "notaurl" is not a URL. Using the default http://localhost:6006 instead. — ' +
+        "Set PHOENIX_COLLECTOR_ENDPOINT to Phoenix's base URL (e.g. http://localhost:6006) or to file://DIR, or unset it.",
+      "[skip] reachable      not checked: PHOENIX_COLLECTOR_ENDPOINT is unusable",
+      "[skip] api key        not checked: PHOENIX_COLLECTOR_ENDPOINT is unusable",
+      "[skip] version        not checked: PHOENIX_COLLECTOR_ENDPOINT is unusable",
+      "[skip] span route     not checked: PHOENIX_COLLECTOR_ENDPOINT is unusable",
+      "[skip] project        not checked: PHOENIX_COLLECTOR_ENDPOINT is unusable",
+    ]);
+    // Said once, in the report: no process warning on the side.
+    expect(notAUrl.stderr).toBe("");
+    expect(ftp.code).toBe(1);
+    expect(ftp.stdout).toContain("[FAIL]                PHOENIX_COLLECTOR_ENDPOINT must be http://, https:// or file://, not ftp://.");
+    expect(project.code).toBe(1);
+    expect(lines(project.stdout).slice(0, 2)).toEqual([
+      '[FAIL] configuration  endpoint file:///nonexistent-doctor-dir (--endpoint); API key not set; project "default"',
+      `[FAIL]                PHOENIX_PROJECT "a/b" contains '/', '?' or '#', which Phoenix does not allow in project names. Using the project "default" instead. — Set PHOENIX_PROJECT to a name without '/', '?' or '#', or unset it.`,
+    ]);
+  });
+
+  it("says an https:// endpoint meets a plain-HTTP server, and a server that accepts connections but does not answer", async () => {
+    const plain = await server();
+    const hanging = await server();
+    hanging.faults.push(() => ({ kind: "stall" }));
+    const [https, stalled] = await Promise.all([
+      runCli(["doctor", "--endpoint", `https://127.0.0.1:${plain.port}`]),
+      runCli(["doctor", "--endpoint", hanging.url, "--timeout", "0.2"]),
+    ]);
+    expect(https.code).toBe(1);
+    expect(lines(https.stdout)[1]).toBe(
+      `[FAIL] reachable      no answer from https://127.0.0.1:${plain.port}: ERR_SSL_WRONG_VERSION_NUMBER: the server at 127.0.0.1:${plain.port} speaks plain HTTP, not HTTPS — ` +
+        `Use http:// instead of https:// in the endpoint (http://127.0.0.1:${plain.port}), or enable TLS on the server.`,
+    );
+    expect(stalled.code).toBe(1);
+    expect(lines(stalled.stdout)[1]).toBe(
+      `[FAIL] reachable      no answer from ${hanging.url}: timed out after 200 ms: the server at 127.0.0.1:${hanging.port} accepts connections but does not answer within 200 ms — ` +
+        "Phoenix is overloaded or stuck, or something else listens on that port: check the server, or raise the timeout.",
+    );
+    expect(stalled.stdout).not.toMatch(/UND_ERR/);
+  });
+
+  it("fails a file:// store that cannot be created or written", async () => {
+    const dir = temporaryDirectory("phoenix-doctor-");
+    try {
+      const file = join(dir.path, "a-file");
+      writeFileSync(file, "x");
+      const readOnly = join(dir.path, "read-only");
+      mkdirSync(readOnly);
+      chmodSync(readOnly, 0o500);
+      const [ontoFile, underFile, underEtc, noWrite] = await Promise.all([
+        runCli(["doctor", "--endpoint", `file://${file}`]),
+        runCli(["doctor", "--endpoint", `file://${join(file, "sub")}`]),
+        runCli(["doctor", "--endpoint", "file:///etc/passwd/sub"]),
+        runCli(["doctor", "--endpoint", `file://${join(readOnly, "store")}`]),
+      ]);
+      const fix = " — Choose a directory you can write to: --endpoint file://DIR (or PHOENIX_COLLECTOR_ENDPOINT=file://DIR).";
+      expect(lines(ontoFile.stdout).slice(1)).toEqual([`[FAIL] local store    ${file} is a file, not a directory${fix}`, "[skip] project        not checked: the local store cannot be written"]);
+      expect(lines(underFile.stdout)[1]).toBe(`[FAIL] local store    ${join(file, "sub")} cannot be created: ${file} is a file, not a directory${fix}`);
+      expect(lines(underEtc.stdout)[1]).toBe(`[FAIL] local store    /etc/passwd/sub cannot be created: /etc/passwd is a file, not a directory${fix}`);
+      for (const run of [ontoFile, underFile, underEtc]) expect(run.code).toBe(1);
+      // root may write anywhere: the permission case only means something for another user.
+      if (process.getuid?.() !== 0) {
+        expect(noWrite.code).toBe(1);
+        expect(lines(noWrite.stdout)[1]).toBe(`[FAIL] local store    ${join(readOnly, "store")} cannot be created (EACCES: permission denied)${fix}`);
+      }
+      chmodSync(readOnly, 0o700);
+      expect(readdirSync(dir.path).sort()).toEqual(["a-file", "read-only"]);
+      expect(readdirSync(readOnly)).toEqual([]);
     } finally {
       dir.remove();
     }

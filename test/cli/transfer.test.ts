@@ -118,4 +118,39 @@ describe("phoenix-connector export and import", () => {
       await other.close();
     }
   });
+
+  it("export from a project that does not exist: exit 1 naming the projects there, and no file", async () => {
+    const file = join(dir.path, "none.jsonl");
+    const dataDir = join(dir.path, "store");
+    const [remote, byTrace, local] = await Promise.all([
+      runCli(["export", "--project", "nosuchproj", "-o", file, "--endpoint", server.url]),
+      runCli(["export", "--trace", TRACE_A, "--project", "nosuchproj", "-o", file, "--endpoint", server.url]),
+      runCli(["export", "--project", "nosuchproj", "-o", "-", "--endpoint", `file://${dataDir}`]),
+    ]);
+    expect(remote.code).toBe(1);
+    expect(remote.stderr).toBe(
+      `phoenix-connector: There is no project "nosuchproj" at ${server.url}; its projects are "runs", "default". Nothing was written. Name one with --project (or PHOENIX_PROJECT).\n`,
+    );
+    expect(byTrace.code).toBe(1);
+    expect(byTrace.stderr).toContain('There is no project "nosuchproj"');
+    expect(existsSync(file)).toBe(false);
+    expect(local.code).toBe(1);
+    expect(local.stdout).toBe("");
+    expect(local.stderr).toContain(`There is no project "nosuchproj" at file://${dataDir}; its projects are "default".`);
+  });
+
+  it("refuses a PHOENIX_COLLECTOR_ENDPOINT or PHOENIX_PROJECT it cannot use instead of going to the default", async () => {
+    const file = join(dir.path, "x.jsonl");
+    const [endpoint, project] = await Promise.all([
+      runCli(["export", "--project", "runs", "-o", file], { PHOENIX_COLLECTOR_ENDPOINT: "notaurl" }),
+      runCli(["export", "-o", file, "--endpoint", server.url], { PHOENIX_PROJECT: "runs/2" }),
+    ]);
+    expect(endpoint.code).toBe(2);
+    expect(endpoint.stderr).toBe(
+      `phoenix-connector: PHOENIX_COLLECTOR_ENDPOINT "notaurl" is not a URL. Set PHOENIX_COLLECTOR_ENDPOINT to Phoenix's base URL (e.g. http://localhost:6006) or to file://DIR, or unset it, or pass --endpoint <url>.\n`,
+    );
+    expect(project.code).toBe(2);
+    expect(project.stderr).toMatch(/^phoenix-connector: PHOENIX_PROJECT "runs\/2" contains '\/'.*, or pass --project <name>\.\n$/);
+    expect(existsSync(file)).toBe(false);
+  });
 });

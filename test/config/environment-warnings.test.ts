@@ -42,7 +42,7 @@ describe("an unusable variable is never replaced silently", () => {
     await warnings.settled();
     expect(warnings.list).toHaveLength(1);
     expect(warnings.list[0]!.message).toBe(
-      'phoenix-connector: PHOENIX_COLLECTOR_ENDPOINT "notaurl" is not a URL. Use e.g. http://localhost:6006 or file://./phoenix-data. ' +
+      'phoenix-connector: PHOENIX_COLLECTOR_ENDPOINT "notaurl" is not a URL. ' +
         "Using the default http://localhost:6006 instead. Set PHOENIX_COLLECTOR_ENDPOINT to Phoenix's base URL (e.g. http://localhost:6006) or to file://DIR, or unset it.",
     );
     await Promise.all([first.shutdown(), second.shutdown()]);

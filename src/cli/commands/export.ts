@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { PhoenixBackend } from "../../connector/backend/backend.js";
 import { openBackend } from "../../connector/backend/open-backend.js";
 import { exportTraces, type ExportSelection } from "../../connector/transfer/export-traces.js";
 import { windowTime } from "../../connector/transfer/window-time.js";
@@ -8,6 +9,7 @@ import { secondsToMillis } from "../option-parsers.js";
 import { progressReporter } from "../progress.js";
 import type { CliContext } from "../run-cli.js";
 import { CliUsageError } from "../usage-error.js";
+import { CliFailure } from "../cli-failure.js";
 
 interface ExportFlags {
   trace?: string[];
@@ -49,12 +51,15 @@ export function registerExportCommand(program: Command, { output }: CliContext):
       const toStdout = flags.output === "-";
       const backend = openBackend(connectionFromFlags(global, output));
       const total = "traceIds" in selection ? selection.traceIds.length : undefined;
-      const progress = progressReporter(output, "export", total);
+      let progress: ReturnType<typeof progressReporter> | undefined;
       try {
+        // Before anything is written: a project that does not exist would give an empty file and exit 0.
+        await requireProject(backend, project.name);
+        progress = progressReporter(output, "export", total);
         const summary = await exportTraces(backend, selection, toStdout ? process.stdout : flags.output, {
           clock: REAL_CLOCK,
           ...(flags.wait ? { wait: { timeoutMillis: flags.wait } } : {}),
-          onProgress: (p) => progress.update(p.tracesDone ?? 0, `${p.spans} span(s) of ${p.traces} trace(s)`),
+          onProgress: (p) => progress?.update(p.tracesDone ?? 0, `${p.spans} span(s) of ${p.traces} trace(s)`),
         });
         progress.stop();
         const where = toStdout ? "stdout" : flags.output;
@@ -65,8 +70,27 @@ export function registerExportCommand(program: Command, { output }: CliContext):
         );
         for (const id of summary.missing) output.err(`warning: not found in project "${project.name}": trace ${id}.\n`);
       } finally {
-        progress.stop();
+        progress?.stop();
         await backend.close();
       }
     });
+}
+
+/** Projects named in the message when the one asked for does not exist. */
+const PROJECTS_NAMED = 20;
+
+async function requireProject(backend: PhoenixBackend, name: string): Promise<void> {
+  if (await backend.findProject(name)) return;
+  const names: string[] = [];
+  let cursor: string | undefined;
+  let more = false;
+  do {
+    const page = await backend.listProjects(cursor);
+    names.push(...page.data.map((p) => p.name));
+    cursor = page.nextCursor ?? undefined;
+    if (names.length > PROJECTS_NAMED) more = true;
+  } while (cursor !== undefined && !more);
+  const shown = names.slice(0, PROJECTS_NAMED).map((n) => JSON.stringify(n));
+  const list = names.length === 0 ? "it has none" : `its projects are ${shown.join(", ")}${more || cursor !== undefined ? ", …" : ""}`;
+  throw new CliFailure(`There is no project ${JSON.stringify(name)} at ${backend.display}; ${list}. Nothing was written. Name one with --project (or PHOENIX_PROJECT).`);
 }

@@ -1,9 +1,11 @@
-import { constants } from "node:fs";
-import { access, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { randomUUID } from "node:crypto";
+import { mkdir, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { Agent, request } from "undici";
+import { describeProblem, type EnvironmentProblem } from "../../config/config-warnings.js";
 import type { ResolvedConnection } from "../../config/phoenix-config.js";
 import { LocalStore } from "../../connector/local-store/local-store.js";
+import { readNetworkError } from "../../http/network-error.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -24,6 +26,8 @@ export interface DoctorOptions {
   endpointSource: string;
   /** Per request. Default 5000 ms. */
   timeoutMillis?: number;
+  /** Variables that are set but cannot be used (or disagree), from `environmentProblems()`. */
+  problems?: readonly EnvironmentProblem[];
 }
 
 /** The first Phoenix with the REST span route (`POST /v1/projects/{project}/spans`). */
@@ -38,13 +42,26 @@ const START_PHOENIX = "Start Phoenix (`phoenix serve`, or `docker run -p 6006:60
  */
 export async function runDoctorChecks(options: DoctorOptions): Promise<CheckResult[]> {
   const { endpoint, credentials } = options.connection;
+  const problems = options.problems ?? [];
   const results: CheckResult[] = [
     {
       name: "configuration",
-      status: "ok",
+      status: problems.some((p) => p.severity === "unusable") ? "fail" : problems.length > 0 ? "warn" : "ok",
       detail: `endpoint ${endpoint.display} (${options.endpointSource}); API key ${credentials.hasApiKey ? "set" : "not set"}; project "${options.project}"`,
     },
+    // A setting that cannot be used is a failure: what the exporter would use instead is not what was asked for.
+    ...problems.map((problem): CheckResult => ({
+      name: "",
+      status: problem.severity === "unusable" ? "fail" : "warn",
+      detail: describeProblem({ ...problem, fix: "" }).trim(),
+      fix: problem.fix,
+    })),
   ];
+  const unusableEndpoint = problems.find((p) => p.variable === "PHOENIX_COLLECTOR_ENDPOINT" && p.severity === "unusable");
+  if (unusableEndpoint) {
+    const reason = `${unusableEndpoint.variable} is unusable`;
+    return [...results, ...skipped(endpoint.kind === "file" ? ["local store", "project"] : ["reachable", "api key", "version", "span route", "project"], reason)];
+  }
   if (endpoint.kind === "file") return [...results, ...(await localStoreChecks(endpoint.directory, options.project))];
 
   const agent = new Agent({ connect: { timeout: options.timeoutMillis ?? 5_000, ...(options.connection.ca ? { ca: options.connection.ca } : {}) } });
@@ -69,7 +86,8 @@ export async function runDoctorChecks(options: DoctorOptions): Promise<CheckResu
     try {
       version = await call("GET", "/arize_phoenix_version");
     } catch (error) {
-      results.push({ name: "reachable", status: "fail", detail: `no answer from ${endpoint.display}: ${networkReason(error)}`, fix: START_PHOENIX });
+      const reading = networkReading(error, endpoint.baseUrl, timeout);
+      results.push({ name: "reachable", status: "fail", detail: `no answer from ${endpoint.display}: ${reading.reason}`, fix: reading.fix });
       return [...results, ...skipped(["api key", "version", "span route", "project"], "Phoenix did not answer")];
     }
     results.push({ name: "reachable", status: "ok", detail: `${endpoint.display} answered in ${version.millis} ms` });
@@ -127,7 +145,8 @@ export async function runDoctorChecks(options: DoctorOptions): Promise<CheckResu
     results.push(projectResult);
     return results;
   } catch (error) {
-    results.push({ name: "connection", status: "fail", detail: `lost the connection: ${networkReason(error)}`, fix: START_PHOENIX });
+    const reading = networkReading(error, endpoint.baseUrl, timeout);
+    results.push({ name: "connection", status: "fail", detail: `lost the connection: ${reading.reason}`, fix: reading.fix });
     return results;
   } finally {
     await agent.close();
@@ -155,35 +174,109 @@ async function spanRouteCheck(route: string, answer: { status: number }, otlp: (
       };
 }
 
+/**
+ * The local store can really be used: its directory is created when missing
+ * and a probe file is written in it, then both are removed again (doctor
+ * leaves nothing behind). Permissions alone say nothing of a path through a
+ * regular file, a read-only file system or a full disk.
+ */
 async function localStoreChecks(directory: string, project: string): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  const existing = await nearestExisting(directory);
-  try {
-    await access(existing, constants.W_OK);
-    results.push({
-      name: "local store",
+  const name = "local store";
+  const probe = await probeDirectory(directory);
+  if (probe.problem !== undefined) return [{ name, status: "fail", detail: probe.problem, fix: probe.fix }, ...skipped(["project"], "the local store cannot be written")];
+  const results: CheckResult[] = [
+    {
+      name,
       status: "ok",
-      detail: existing === directory ? `${directory} is writable` : `${directory} will be created (in writable ${existing})`,
-    });
-  } catch {
-    results.push({ name: "local store", status: "fail", detail: `${existing} is not writable`, fix: "Choose a directory you can write to: --endpoint file://DIR." });
-    return results;
-  }
+      detail: probe.existed ? `${directory} is writable (a probe file was written and removed)` : `${directory} can be created and written (checked, then removed again)`,
+    },
+  ];
   const store = new LocalStore(directory);
-  const found = await store.findProject(project);
-  results.push({ name: "project", status: "ok", detail: found ? `"${project}" exists` : `"${project}" does not exist yet; it is created with its first span` });
-  await store.close();
+  try {
+    const found = await store.findProject(project);
+    results.push({ name: "project", status: "ok", detail: found ? `"${project}" exists` : `"${project}" does not exist yet; it is created with its first span` });
+  } finally {
+    await store.close();
+  }
   return results;
 }
 
-async function nearestExisting(path: string): Promise<string> {
+type Probe = { existed: boolean; problem?: undefined } | { problem: string; fix: string };
+
+async function probeDirectory(directory: string): Promise<Probe> {
+  const fix = "Choose a directory you can write to: --endpoint file://DIR (or PHOENIX_COLLECTOR_ENDPOINT=file://DIR).";
+  let created: string | undefined;
+  try {
+    created = await mkdir(directory, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const blocker = await nearestNonDirectory(directory);
+    if (code === "EEXIST" || code === "ENOTDIR" || blocker !== undefined) {
+      return {
+        problem:
+          blocker === directory || blocker === undefined
+            ? `${directory} is a file, not a directory`
+            : `${directory} cannot be created: ${blocker} is a file, not a directory`,
+        fix,
+      };
+    }
+    return { problem: `${directory} cannot be created (${fsReason(error)})`, fix };
+  }
+  try {
+    const info = await stat(directory);
+    if (!info.isDirectory()) return { problem: `${directory} is not a directory`, fix };
+    const file = join(directory, `.phoenix-doctor-${process.pid}-${randomUUID()}.tmp`);
+    try {
+      await writeFile(file, "phoenix-connector doctor probe\n", { flag: "wx" });
+    } catch (error) {
+      return { problem: `${directory} is not writable (${fsReason(error)})`, fix };
+    }
+    await unlink(file).catch(() => undefined);
+    return { existed: created === undefined };
+  } finally {
+    if (created !== undefined) await removeCreated(directory, created);
+  }
+}
+
+/** Removes the directories mkdir created, deepest first; one that someone else has filled meanwhile stays. */
+async function removeCreated(directory: string, topmostCreated: string): Promise<void> {
+  const depth = relative(topmostCreated, directory).split(sep).filter(Boolean).length;
+  let current = directory;
+  for (let i = 0; i <= depth; i++) {
+    try {
+      await rmdir(current);
+    } catch {
+      return;
+    }
+    current = dirname(current);
+  }
+}
+
+/** The path itself or the nearest ancestor that exists and is not a directory (a regular file in the way), if any. */
+async function nearestNonDirectory(path: string): Promise<string | undefined> {
   for (let current = path; ; current = dirname(current)) {
     try {
-      await stat(current);
-      return current;
+      return (await stat(current)).isDirectory() ? undefined : current;
     } catch {
-      if (dirname(current) === current) return current;
+      if (dirname(current) === current) return undefined;
     }
+  }
+}
+
+function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return `${code}: permission denied`;
+    case "EROFS":
+      return "EROFS: the file system is read-only";
+    case "ENOSPC":
+      return "ENOSPC: no space left on the device";
+    case "EDQUOT":
+      return "EDQUOT: the disk quota is used up";
+    default:
+      return code ?? (error as Error).message;
   }
 }
 
@@ -191,8 +284,8 @@ function skipped(names: readonly string[], reason: string): CheckResult[] {
   return names.map((name) => ({ name, status: "skip" as const, detail: `not checked: ${reason}` }));
 }
 
-function networkReason(error: unknown): string {
-  const e = error as { code?: string; cause?: { code?: string }; message?: string };
-  const code = e.cause?.code ?? e.code;
-  return code ? `${code}${code === "ECONNREFUSED" ? " (nothing listens there)" : ""}` : String(e.message ?? error);
+/** A network failure in words (src/http/network-error.ts); a refused connection gets the how-to-start-Phoenix fix. */
+function networkReading(error: unknown, url: string, timeoutMillis: number): { reason: string; fix: string } {
+  const reading = readNetworkError(error, { url, timeoutMillis, connectTimeoutMillis: timeoutMillis });
+  return { reason: reading.reason, fix: reading.kind === "refused" ? START_PHOENIX : reading.fix };
 }
