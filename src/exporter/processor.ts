@@ -9,6 +9,7 @@ import { PhoenixSpanExporter } from "./exporter.js";
 import { EXPORTER_OPTIONS, type DeadlineOptions, type PhoenixSpanExporterOptions } from "./options.js";
 import { joinExit, leaveExit, type ExitParticipant } from "./exit-participants.js";
 import type { SpanProcessor } from "./otel-contract.js";
+import { awaitLangChainCallbacks } from "./langchain-callbacks.js";
 import { integerOption } from "./validate.js";
 
 /** Batching options; each falls back to its `OTEL_BSP_*` variable, then to the Phoenix preset. */
@@ -120,14 +121,17 @@ export class PhoenixSpanProcessor implements SpanProcessor {
    * for everything handed over, within the exporter's flush deadline (or
    * `timeoutMillis`); see {@link PhoenixSpanExporter.forceFlush}.
    */
-  forceFlush(options: DeadlineOptions = {}): Promise<void> {
+  async forceFlush(options: DeadlineOptions = {}): Promise<void> {
+    // Spans LangChain still has to end (background callbacks) belong in this flush.
+    await awaitLangChainCallbacks();
     this.#handOff();
     return this.exporter.forceFlush(options);
   }
 
   /** Hands the pending batch over, then shuts the exporter down; see {@link PhoenixSpanExporter.shutdown}. Idempotent. */
-  shutdown(options: DeadlineOptions = {}): Promise<void> {
+  async shutdown(options: DeadlineOptions = {}): Promise<void> {
     leaveExit(this.#exit);
+    await awaitLangChainCallbacks();
     this.#handOff();
     return this.exporter.shutdown(options);
   }
