@@ -13,6 +13,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOnSampler, BasicTracerProvider, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { SEMRESATTRS_PROJECT_NAME, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { readPhoenixEnvironment } from "../config/environment.js";
+import { checkKnownOptions, optionNames } from "../config/known-options.js";
 import { checkProjectName, resolveConnection, resolveDefaultProject, type PhoenixConnectionOptions } from "../config/phoenix-config.js";
 import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { PhoenixSpanProcessor, type PhoenixBatchOptions } from "../exporter/processor.js";
@@ -96,6 +97,19 @@ export interface PhoenixConnectorOptions {
   hallucinationDetector?: HallucinationDetectorLike;
 }
 
+/** Option names, so that a misspelt one is refused naming the closest (the compiler keeps the lists complete). */
+const CONNECTOR_OPTIONS = optionNames<PhoenixConnectorOptions>({
+  spanProcessor: true,
+  exporter: true,
+  batch: true,
+  annotationTimeoutMillis: true,
+  annotationDelayMillis: true,
+  retry: true,
+  clock: true,
+  hallucinationDetector: true,
+});
+const CONNECT_OPTIONS = optionNames<ConnectOptions>({ endpoint: true, apiKey: true, headers: true, ca: true, projectId: true });
+
 interface Connection {
   /** Endpoint and credentials as given to connect (the rest from PHOENIX_*), for the exporters imports build. */
   connectionOptions: PhoenixConnectionOptions;
@@ -164,6 +178,7 @@ export class PhoenixConnector implements Connector {
   #disconnected: Promise<void> | undefined;
 
   constructor(options: PhoenixConnectorOptions = {}) {
+    checkKnownOptions("PhoenixConnector", options, CONNECTOR_OPTIONS);
     if (options.spanProcessor !== undefined && options.exporter !== undefined) {
       throw new PhoenixConfigurationError("Pass either spanProcessor or exporter to PhoenixConnector, not both: the processor already has its exporter.");
     }
@@ -186,6 +201,7 @@ export class PhoenixConnector implements Connector {
    * @throws PhoenixConnectionError when Phoenix cannot be reached after bounded retries
    */
   async connect(options: ConnectOptions = {}): Promise<void> {
+    checkKnownOptions("connect()", options, CONNECT_OPTIONS);
     if (this.#disconnected) throw new PhoenixInputError("This connector is disconnected; create a new PhoenixConnector.");
     if (this.#connection || this.#connecting) throw new PhoenixInputError("This connector is already connected.");
     if (options.projectId !== undefined && (typeof options.projectId !== "string" || options.projectId.trim() === "")) {

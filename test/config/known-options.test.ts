@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PhoenixConfigurationError } from "../../src/errors.js";
+import { PhoenixConnector, PhoenixSpanExporter, PhoenixSpanProcessor } from "../../src/index.js";
 import { checkKnownOptions, closestName, editDistance, optionNames } from "../../src/config/known-options.js";
 import { CONNECTION_OPTION_NAMES, type PhoenixConnectionOptions } from "../../src/config/phoenix-config.js";
 
@@ -49,3 +50,20 @@ describe("checkKnownOptions", () => {
     optionNames<PhoenixConnectionOptions>({ endpoint: true });
   });
 });
+
+describe("a misspelt option is refused where it was written", () => {
+  it("by PhoenixSpanExporter, PhoenixSpanProcessor, PhoenixConnector and connect()", async () => {
+    const endpont = "file:///tmp/never-used";
+    expect(() => new PhoenixSpanExporter({ endpont } as never)).toThrow(/^PhoenixSpanExporter has no option "endpont" \(did you mean endpoint\?\)/);
+    expect(() => new PhoenixSpanProcessor({ endpont } as never)).toThrow(/^PhoenixSpanProcessor has no option "endpont" \(did you mean endpoint\?\)/);
+    expect(() => new PhoenixConnector({ anotationDelayMillis: 0 } as never)).toThrow(
+      /^PhoenixConnector has no option "anotationDelayMillis" \(did you mean annotationDelayMillis\?\)/,
+    );
+    const connector = new PhoenixConnector();
+    await expect(connector.connect({ endpont, projectID: "p" } as never)).rejects.toThrow(
+      /^connect\(\) has no options "endpont" \(did you mean endpoint\?\), "projectID" \(did you mean projectId\?\)\. Its options are: apiKey, ca, endpoint, headers, projectId\.$/,
+    );
+    await expect(connector.connect({ endpont } as never)).rejects.toBeInstanceOf(PhoenixConfigurationError);
+  });
+});
+
