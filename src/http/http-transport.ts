@@ -154,5 +154,10 @@ function classifyError(cause: unknown, context: NetworkErrorContext): TransportR
   const reading = readNetworkError(cause, context);
   return reading.retryable
     ? { status: "retryable", error: new Error(reading.reason) }
-    : { status: "failure", error: new Error(reading.fix ? `${reading.reason}; ${reading.fix.replace(/\.$/, "")}` : reading.reason) };
+    : { status: "failure", error: new Error(reading.fix ? `${reading.reason}; ${sentenceTail(reading.fix)}` : reading.reason) };
+}
+
+/** "Use http://…." → "use http://…", to follow a "; " inside a sentence. */
+function sentenceTail(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, "");
 }

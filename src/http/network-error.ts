@@ -157,7 +157,7 @@ export function readNetworkError(error: unknown, context: NetworkErrorContext): 
       "tls-untrusted",
       untrusted,
       `TLS certificate not trusted (${untrusted}): the certificate of ${target.hostPort} is not signed by a CA this process trusts`,
-      "pass the CA with the ca option if Phoenix uses a private CA (or set NODE_EXTRA_CA_CERTS to its PEM file).",
+      "Pass the CA with the ca option if Phoenix uses a private CA (or set NODE_EXTRA_CA_CERTS to its PEM file).",
       false,
     );
   }

@@ -1,6 +1,7 @@
 import { createServer as createNetServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Credentials } from "../../src/config/credentials.js";
+import { PhoenixConnectionError, openBackend } from "../../src/index.js";
 import { HttpTransport } from "../../src/http/http-transport.js";
 import { readNetworkError } from "../../src/http/network-error.js";
 import { startPhoenixServer, type PhoenixTestServer } from "../servers/phoenix-server.js";
@@ -32,7 +33,7 @@ describe("network errors read in words", () => {
     const message = answer.status === "failure" ? answer.error.message : "";
     expect(message).toBe(
       `ERR_SSL_WRONG_VERSION_NUMBER: the server at 127.0.0.1:${server.port} speaks plain HTTP, not HTTPS; ` +
-        `Use http:// instead of https:// in the endpoint (http://127.0.0.1:${server.port}), or enable TLS on the server`,
+        `use http:// instead of https:// in the endpoint (http://127.0.0.1:${server.port}), or enable TLS on the server`,
     );
     expect(message).not.toMatch(/certificate|pass the CA/);
   });
@@ -86,7 +87,7 @@ describe("network errors read in words", () => {
       kind: "dns",
       reason: "ENOTFOUND: the host name phoenix.example.com does not resolve",
     });
-    expect(read(coded("SELF_SIGNED_CERT_IN_CHAIN"))).toMatchObject({ kind: "tls-untrusted", retryable: false, fix: expect.stringMatching(/^pass the CA with the ca option/) });
+    expect(read(coded("SELF_SIGNED_CERT_IN_CHAIN"))).toMatchObject({ kind: "tls-untrusted", retryable: false, fix: expect.stringMatching(/^Pass the CA with the ca option/) });
     expect(read(coded("CERT_HAS_EXPIRED")).reason).toBe("CERT_HAS_EXPIRED: the TLS certificate of phoenix.example.com:443 has expired");
     expect(read(coded("ERR_TLS_CERT_ALTNAME_INVALID")).kind).toBe("tls-hostname");
     // The same OpenSSL error on an http:// URL is not a scheme mismatch.
@@ -95,3 +96,22 @@ describe("network errors read in words", () => {
     expect(secret).toMatchObject({ kind: "other", reason: "EWHATEVER: boom with [redacted] inside" });
   });
 });
+
+describe("the connector's errors stay typed and say the cause", () => {
+  it("PhoenixConnectionError for a plain-HTTP server behind https:// and for a server that does not answer", async () => {
+    const server = await phoenix();
+    const plain = openBackend({ endpoint: `https://127.0.0.1:${server.port}`, retry: { maxAttempts: 1 } });
+    const hanging = await phoenix();
+    hanging.faults.push(() => ({ kind: "stall" }));
+    const stalled = openBackend({ endpoint: hanging.url, timeoutMillis: 100, retry: { maxAttempts: 1 } });
+    cleanups.push(() => plain.close(), () => stalled.close());
+    const [tls, timeout] = await Promise.all([plain.listProjects().catch((e: unknown) => e), stalled.listProjects().catch((e: unknown) => e)]);
+    expect(tls).toBeInstanceOf(PhoenixConnectionError);
+    expect((tls as Error).message).toMatch(/speaks plain HTTP, not HTTPS; use http:\/\/ instead of https:\/\/ in the endpoint/);
+    expect((tls as Error).message).not.toMatch(/certificate|pass the CA/);
+    expect(timeout).toBeInstanceOf(PhoenixConnectionError);
+    expect((timeout as Error).message).toMatch(/timed out after 100 ms: the server at 127\.0\.0\.1:\d+ accepts connections but does not answer within 100 ms/);
+    expect((timeout as Error).message).not.toMatch(/\(23\)/);
+  });
+});
+
