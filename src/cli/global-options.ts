@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { EnvironmentProblem } from "../config/config-warnings.js";
+import type { EnvironmentProblem, ProblemReporter } from "../config/config-warnings.js";
 import { readPhoenixEnvironment } from "../config/environment.js";
 import {
   environmentEndpointProblem,
@@ -36,9 +36,13 @@ export function globalFlags(command: Command): GlobalFlags {
  * refuses (exit 2) a PHOENIX_COLLECTOR_ENDPOINT it cannot use rather than
  * going to the default instead; `doctor` (not strict) reports it as a check.
  */
-export function connectionFromFlags(flags: GlobalFlags, output: CliOutput, { strict = true }: { strict?: boolean } = {}): PhoenixConnectionOptions {
+export function connectionFromFlags(
+  flags: GlobalFlags,
+  output: CliOutput,
+  { strict = true, report }: { strict?: boolean; report?: ProblemReporter } = {},
+): PhoenixConnectionOptions {
   output.addSecret(flags.apiKey);
-  const env = readPhoenixEnvironment();
+  const env = readPhoenixEnvironment(report);
   output.addSecret(env.apiKey);
   if (strict && flags.endpoint === undefined && env.endpoint !== undefined) refuse(environmentEndpointProblem(env.endpoint), "--endpoint <url>");
   const options: PhoenixConnectionOptions = {};

@@ -107,7 +107,7 @@ describe("phoenix-connector doctor", () => {
     const [notAUrl, ftp, project] = await Promise.all([
       runCli(["doctor"], { PHOENIX_COLLECTOR_ENDPOINT: "notaurl" }),
       runCli(["doctor"], { PHOENIX_COLLECTOR_ENDPOINT: "ftp://x" }),
-      runCli(["doctor", "--endpoint", "file:///nonexistent-doctor-dir"], { PHOENIX_PROJECT: "a/b" }),
+      runCli(["doctor", "--endpoint", "file:///nonexistent-doctor-dir"], { PHOENIX_PROJECT: "a/b", PHOENIX_CLIENT_HEADERS: "x-key=secret-1234" }),
     ]);
     expect(notAUrl.code).toBe(1);
     expect(lines(notAUrl.stdout)).toEqual([
@@ -125,10 +125,13 @@ describe("phoenix-connector doctor", () => {
     expect(ftp.code).toBe(1);
     expect(ftp.stdout).toContain("[FAIL]                PHOENIX_COLLECTOR_ENDPOINT must be http://, https:// or file://, not ftp://.");
     expect(project.code).toBe(1);
-    expect(lines(project.stdout).slice(0, 2)).toEqual([
+    expect(lines(project.stdout).slice(0, 3)).toEqual([
       '[FAIL] configuration  endpoint file:///nonexistent-doctor-dir (--endpoint); API key not set; project "default"',
+      "[FAIL]                PHOENIX_CLIENT_HEADERS is not a JSON object of string values. Using no extra headers instead. — Set it to e.g. {\"x-team\":\"search\"}, or unset it.",
       `[FAIL]                PHOENIX_PROJECT "a/b" contains '/', '?' or '#', which Phoenix does not allow in project names. Using the project "default" instead. — Set PHOENIX_PROJECT to a name without '/', '?' or '#', or unset it.`,
     ]);
+    expect(project.stderr).toBe("");
+    expect(project.stdout).not.toContain("secret-1234");
   });
 
   it("says an https:// endpoint meets a plain-HTTP server, and a server that accepts connections but does not answer", async () => {

@@ -3,6 +3,7 @@ import { DiagLogLevel, diag, type DiagLogger } from "@opentelemetry/api";
 import { PhoenixConfigurationError, PhoenixSpanExporter, PhoenixSpanProcessor } from "../../src/index.js";
 import { parseEndpoint } from "../../src/config/endpoint.js";
 import { readBatchEnvironment } from "../../src/config/environment.js";
+import { resetConfigWarnings, setConfigProcessWarnings } from "../../src/config/config-warnings.js";
 import { startPhoenixServer, type PhoenixTestServer } from "../servers/phoenix-server.js";
 import { tracerProvider } from "../helpers/tracing.js";
 
@@ -15,6 +16,9 @@ beforeEach(async () => {
   saved = Object.fromEntries(VARIABLES.map((v) => [v, process.env[v]]));
   for (const v of VARIABLES) delete process.env[v];
   server = await startPhoenixServer();
+  // Each test sees its own warnings through diag; the process warnings are tested in test/config.
+  resetConfigWarnings();
+  setConfigProcessWarnings(false);
   warnings = [];
   const logger: DiagLogger = {
     error: (m) => warnings.push(m),
@@ -31,6 +35,7 @@ afterEach(async () => {
     else process.env[v] = saved[v];
   }
   diag.disable();
+  resetConfigWarnings();
   await server.close();
 });
 
@@ -65,11 +70,21 @@ describe("endpoint", () => {
     expect(server.spans()).toHaveLength(1);
   });
 
-  it("warns about and ignores a bad PHOENIX_COLLECTOR_ENDPOINT", () => {
+  it("warns about a bad PHOENIX_COLLECTOR_ENDPOINT, saying the default is used instead and what to do", () => {
     process.env.PHOENIX_COLLECTOR_ENDPOINT = "ftp://nowhere";
     const exporter = new PhoenixSpanExporter();
     expect(exporter.endpoint).toBe("http://localhost:6006");
-    expect(warnings.join("\n")).toMatch(/PHOENIX_COLLECTOR_ENDPOINT/);
+    expect(warnings).toEqual([
+      "phoenix-connector: PHOENIX_COLLECTOR_ENDPOINT must be http://, https:// or file://, not ftp://. Using the default http://localhost:6006 instead. " +
+        "Set PHOENIX_COLLECTOR_ENDPOINT to Phoenix's base URL (e.g. http://localhost:6006) or to file://DIR, or unset it.",
+    ]);
+  });
+
+  it("warns about a PHOENIX_PROJECT Phoenix would refuse, and uses default", async () => {
+    process.env.PHOENIX_PROJECT = "a/b";
+    await sendOne(new PhoenixSpanProcessor({ endpoint: server.url }));
+    expect(server.spans("default")).toHaveLength(1);
+    expect(warnings.join("\n")).toMatch(/PHOENIX_PROJECT "a\/b" contains .* Using the project "default" instead\./);
   });
 });
 

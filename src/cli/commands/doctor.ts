@@ -26,7 +26,7 @@ export function registerDoctorCommand(program: Command, { output, exitWith }: Cl
     .addHelpText("after", "\nOne line per check, with what to do when it fails. Exit code 1 when any check fails (warnings do not).")
     .action(async (flags: { timeout?: number }, command: Command) => {
       const global = globalFlags(command);
-      const options = connectionFromFlags(global, output, { strict: false });
+      const options = connectionFromFlags(global, output, { strict: false, report: QUIET });
       const env = readPhoenixEnvironment(QUIET);
       const problems = environmentProblems({ endpoint: global.endpoint !== undefined, project: global.project !== undefined });
       const endpointSource =
