@@ -131,6 +131,13 @@ describe("phoenix-connector doctor", () => {
       `[FAIL]                PHOENIX_PROJECT "a/b" contains '/', '?' or '#', which Phoenix does not allow in project names. Using the project "default" instead. — Set PHOENIX_PROJECT to a name without '/', '?' or '#', or unset it.`,
     ]);
     expect(project.stderr).toBe("");
+    // A value nothing can be done with: the check fails with the reason, and no other check runs.
+    const brokenKey = await runCli(["doctor", "--endpoint", "http://127.0.0.1:1"], { PHOENIX_API_KEY: "abc\ndef-secret" });
+    expect(brokenKey.code).toBe(1);
+    expect(brokenKey.stdout).toBe(
+      '[FAIL] configuration  Header "authorization" in the PHOENIX_CLIENT_HEADERS (or the API key) contains a line break or NUL; remove it.\n',
+    );
+    expect(brokenKey.stdout + brokenKey.stderr).not.toContain("def-secret");
     expect(project.stdout).not.toContain("secret-1234");
   });
 

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { environmentProblems } from "../../config/environment-problems.js";
 import { readPhoenixEnvironment } from "../../config/environment.js";
 import { resolveConnection, resolveDefaultProject } from "../../config/phoenix-config.js";
+import { PhoenixConfigurationError } from "../../errors.js";
 import { runDoctorChecks, type CheckStatus } from "../doctor/doctor-checks.js";
 import { EXIT } from "../exit-codes.js";
 import { connectionFromFlags, globalFlags } from "../global-options.js";
@@ -37,8 +38,18 @@ export function registerDoctorCommand(program: Command, { output, exitWith }: Cl
             : problems.some((p) => p.variable === "PHOENIX_COLLECTOR_ENDPOINT")
               ? "the default, as PHOENIX_COLLECTOR_ENDPOINT is unusable"
               : "PHOENIX_COLLECTOR_ENDPOINT";
+      let connection: ReturnType<typeof resolveConnection>;
+      try {
+        connection = resolveConnection(options, env, QUIET);
+      } catch (error) {
+        // A value that cannot be used at all (a key with a line break, a bad --endpoint): the first check fails, the rest cannot run.
+        if (!(error instanceof PhoenixConfigurationError)) throw error;
+        output.out(`${MARKS.get("fail")} configuration  ${error.message}\n`);
+        exitWith(EXIT.failure);
+        return;
+      }
       const results = await runDoctorChecks({
-        connection: resolveConnection(options, env, QUIET),
+        connection,
         project: resolveDefaultProject(global.project, env, QUIET).name,
         endpointSource,
         problems,
