@@ -74,6 +74,8 @@ describe("the packed package", () => {
         "const exporter: PhoenixSpanExporter = new PhoenixSpanExporter();",
         "const span: PhoenixSpan | undefined = undefined;",
         "void processor; void exporter; void span;",
+        "const exported: number = processor.exporter.stats().exported;",
+        "void exported;",
         "// @ts-expect-error a wrong option type must not compile",
         'new PhoenixSpanProcessor({ projectName: 42 });',
       ].join("\n"),
@@ -82,7 +84,8 @@ describe("the packed package", () => {
     for (const module of [["NodeNext", "NodeNext"], ["CommonJS", "Node10"]]) {
       run("node", [tsc, "--noEmit", "--strict", "--skipLibCheck", "false", "--module", module[0]!, "--moduleResolution", module[1]!, "--target", "ES2022", "--types", "node", "--typeRoots", join(ROOT, "node_modules", "@types"), "use.ts"], SCRATCH);
     }
-  });
+    // Two full type-checks: ~9 s on a quiet machine, several times that on a busy 2-core one; the limit only catches a hang.
+  }, 180_000);
 
   it("declares every runtime import of dist/ in dependencies or peerDependencies", () => {
     const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
