@@ -8,6 +8,7 @@ import {
   parseHeaders,
 } from "@arizeai/phoenix-config";
 import { warnAboutProblem, type ProblemReporter } from "./config-warnings.js";
+import type { PhoenixPrivacyOptions } from "../privacy/privacy-options.js";
 
 /**
  * The thin environment preset: every variable this package reads, read in one
@@ -97,22 +98,10 @@ export function readBatchEnvironment(env: NodeJS.ProcessEnv = process.env, repor
  * them. Flags read true/false (also 1/0, yes/no); anything else is warned
  * about and ignored.
  */
-export interface OpenInferenceEnvironment {
-  hideInputs?: boolean;
-  hideOutputs?: boolean;
-  hideInputMessages?: boolean;
-  hideOutputMessages?: boolean;
-  hideInputImages?: boolean;
-  hideInputText?: boolean;
-  hideOutputText?: boolean;
-  hideEmbeddingVectors?: boolean;
-  hideLLMInvocationParameters?: boolean;
-  hideLLMTools?: boolean;
-  hidePrompts?: boolean;
-  base64ImageMaxLength?: number;
-}
+export type OpenInferenceEnvironment = Pick<PhoenixPrivacyOptions, OpenInferenceFlag | "base64ImageMaxLength">;
 
-type OpenInferenceFlag = Exclude<keyof OpenInferenceEnvironment, "base64ImageMaxLength">;
+/** The OpenInference flags are declared once, as privacy options; the environment holds a subset of them. */
+type OpenInferenceFlag = Extract<keyof PhoenixPrivacyOptions, `hide${string}`>;
 
 /** Each flag and its variable, as OpenInference names them. */
 export const OPENINFERENCE_FLAG_VARIABLES: ReadonlyMap<OpenInferenceFlag, string> = new Map<OpenInferenceFlag, string>([
