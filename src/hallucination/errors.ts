@@ -72,7 +72,11 @@ export class LlmJudgeHttpError extends PhoenixConnectorError {
           ? "Check baseURL (it should end before /chat/completions, e.g. http://localhost:6006/v1) and the model name."
           : statusCode === 400 || statusCode === 422
             ? 'Check the model name (Phoenix\'s endpoint wants "provider:model", e.g. "openai:gpt-4o-mini").'
-            : "The endpoint may be overloaded or down; try again later.";
+            : statusCode === 405 || statusCode === 501
+              ? "The endpoint does not serve POST /chat/completions; check baseURL (an OpenAI-compatible API, e.g. http://localhost:6006/v1)."
+              : statusCode === 429
+                ? "The endpoint is rate-limiting the judge; judge fewer answers at a time, or raise maxRetries."
+                : "The endpoint may be overloaded or down; try again later.";
     super(
       "HALLUCINATION_JUDGE_HTTP",
       `The LLM judge at ${endpoint} answered ${statusCode} after ${attempts} attempt(s)` +
@@ -97,16 +101,18 @@ export class LlmJudgeConnectionError extends PhoenixConnectorError {
   }
 }
 
-/** Every attempt took longer than `timeoutMs`. */
+/** The last attempt took longer than `timeoutMs` (or could not connect in that time). */
 export class LlmJudgeTimeoutError extends PhoenixConnectorError {
   declare readonly code: "HALLUCINATION_JUDGE_TIMEOUT";
   readonly timeoutMs: number;
   readonly attempts: number;
-  constructor(endpoint: string, timeoutMs: number, attempts: number) {
+  /** `reason`: what the transport saw, in words (credentials removed), e.g. "timed out after 100 ms: the server at … does not answer". */
+  constructor(endpoint: string, timeoutMs: number, attempts: number, reason?: string) {
     super(
       "HALLUCINATION_JUDGE_TIMEOUT",
-      `The LLM judge at ${endpoint} did not answer within ${timeoutMs} ms (${attempts} attempt(s)). ` +
-        "Raise timeoutMs, or use a faster model.",
+      `The LLM judge at ${endpoint} did not answer within ${timeoutMs} ms (${attempts} attempt(s)` +
+        (reason === undefined || reason === "" ? "). " : `; ${reason}). `) +
+        "Raise timeoutMs, or use a faster model (if no connection could be opened, check baseURL and the network).",
     );
     this.timeoutMs = timeoutMs;
     this.attempts = attempts;

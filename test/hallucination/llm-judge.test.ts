@@ -1,6 +1,11 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
+import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
+import { Agent } from "undici";
+import { parseRetryAfter } from "../../src/http/retry-after.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   detectHallucination,
@@ -379,5 +384,245 @@ describe("llmJudge: configuration", () => {
     expect(() => llmJudge({ baseURL, model: "m", timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => llmJudge({ baseURL, model: "m", maxRetries: -1 })).toThrow(/maxRetries/);
     expect(() => llmJudge({ baseURL, model: "m", unscoredConfidence: 2 })).toThrow(/unscoredConfidence/);
+  });
+});
+
+describe("llmJudge: the package's one retry policy (src/http)", () => {
+  it("does not retry a 501 (only 408, 429, 500, 502, 503, 504 are retried; the judge used to retry every 5xx)", async () => {
+    queue.push(status(501, '{"error":"not implemented"}'), reply("LABEL: factual"));
+    const error = (await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge()))) as LlmJudgeHttpError;
+    expect(error).toBeInstanceOf(LlmJudgeHttpError);
+    expect(error.statusCode).toBe(501);
+    expect(error.attempts).toBe(1);
+    expect(error.message).toMatch(/baseURL/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("retries 408, 429, 500, 502, 503 and 504", async () => {
+    for (const code of [408, 429, 500, 502, 503, 504]) {
+      requests.length = 0;
+      queue.push(status(code), reply("LABEL: factual"));
+      const result = await detectHallucination({ context: CONTEXT, response: "Paris." }, judge());
+      expect(result.label, `after a ${code}`).toBe("factual");
+      expect(requests, `after a ${code}`).toHaveLength(2);
+    }
+  });
+
+  it("reads Retry-After with src/http's parseRetryAfter: whole seconds or an HTTP date; \"1.5\" is not 1.5 s", async () => {
+    queue.push(status(429, "", { "retry-after": "1.5" }), status(503, "", { "retry-after": new Date(Date.now() + 20_000).toUTCString() }), reply("LABEL: factual"));
+    const seen: (number | undefined)[] = [];
+    await judge({ retryDelayMs: (_attempt, retryAfterMs) => (seen.push(retryAfterMs), 0) }).detect(
+      { context: CONTEXT, response: "Paris.", query: undefined, threshold: 0.5 },
+      {},
+    );
+    expect(seen).toHaveLength(2);
+    // The judge used to read "1.5" as 1 500 ms; the shared reader does not take fractional seconds.
+    expect(seen[0]).toBe(parseRetryAfter("1.5"));
+    expect(seen[0]).not.toBe(1_500);
+    expect(seen[1]).toBeGreaterThan(15_000);
+    expect(seen[1]).toBeLessThanOrEqual(20_000);
+    expect(requests).toHaveLength(3);
+  });
+
+  it("does not wait for a Retry-After longer than 30 s: the 429 is the answer", async () => {
+    queue.push(status(429, '{"error":"quota"}', { "retry-after": "120" }), reply("LABEL: factual"));
+    const error = (await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge()))) as LlmJudgeHttpError;
+    expect(error).toBeInstanceOf(LlmJudgeHttpError);
+    expect(error.statusCode).toBe(429);
+    expect(error.attempts).toBe(1);
+    expect(error.message).toMatch(/rate-limiting/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("without retryDelayMs, backs off with the shared full-jitter policy (first wait under 250 ms)", async () => {
+    queue.push(status(503), reply("LABEL: hallucinated"));
+    const started = Date.now();
+    const result = await detectHallucination({ context: CONTEXT, response: RESPONSE }, llmJudge({ baseURL, apiKey: API_KEY, model: "m" }));
+    expect(result.label).toBe("hallucinated");
+    expect(requests).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("maxRetries: 0 is one attempt", async () => {
+    queue.push(status(503), reply("LABEL: factual"));
+    const error = (await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ maxRetries: 0 })))) as LlmJudgeHttpError;
+    expect(error.attempts).toBe(1);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("keeps concurrent calls' custom delays apart", async () => {
+    queue.push(status(500), status(500));
+    const attemptsSeen: number[] = [];
+    const detector = judge({ retryDelayMs: (attempt) => (attemptsSeen.push(attempt), 0) });
+    const results = await Promise.all([
+      detectHallucination({ context: CONTEXT, response: "Paris." }, detector),
+      detectHallucination({ context: CONTEXT, response: "Paris." }, detector),
+    ]);
+    expect(results.map((r) => r.label)).toEqual(["factual", "factual"]);
+    expect(attemptsSeen).toEqual([1, 1]);
+    expect(requests).toHaveLength(4);
+  });
+
+  it("says what timed out", async () => {
+    queue.push(hang);
+    const error = (await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ timeoutMs: 60, maxRetries: 0 })))) as LlmJudgeTimeoutError;
+    expect(error).toBeInstanceOf(LlmJudgeTimeoutError);
+    expect(error.timeoutMs).toBe(60);
+    expect(error.message).toMatch(/timed out after \d+ ms/);
+    expect(error.message).toMatch(/Raise timeoutMs/);
+  });
+
+  it("stops when the caller aborts during a backoff, without waiting it out", async () => {
+    queue.push(status(503));
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ retryDelayMs: () => 60_000 }), {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 30);
+    const error = await caught(pending);
+    expect((error as Error).name).toBe("AbortError");
+    expect(requests).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("an already aborted signal sends nothing", async () => {
+    const error = await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge(), { signal: AbortSignal.abort() }));
+    expect((error as Error).name).toBe("AbortError");
+    expect(requests).toHaveLength(0);
+  });
+
+  it("keeps the base URL's query string on the request, not in errors", async () => {
+    queue.push(status(400, '{"error":"bad"}'));
+    const error = (await caught(
+      detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ baseURL: `${baseURL}?api-version=2024-06-01&token=qs-secret` })),
+    )) as LlmJudgeHttpError;
+    expect(requests[0]?.url).toBe("/v1/chat/completions?api-version=2024-06-01&token=qs-secret");
+    expect(everythingAbout(error)).not.toContain("qs-secret");
+  });
+
+  it("no retry loop, timer or HTTP client of its own is left in src/hallucination/llm-judge", () => {
+    const dir = new URL("../../src/hallucination/llm-judge/", import.meta.url);
+    const sources = readdirSync(dir)
+      .filter((name) => name.endsWith(".ts"))
+      .map((name) => [name, readFileSync(new URL(name, dir), "utf8")] as const);
+    for (const [name, source] of sources) {
+      expect(source, name).not.toMatch(/from "undici"(?!;\s*$)|import \{[^}]*\brequest\b[^}]*\} from "undici"/m);
+      expect(source, name).not.toMatch(/node:timers|setTimeout\(|\bfor \(let attempt\b/);
+    }
+    const client = sources.find(([name]) => name === "chat-completions.ts")?.[1] ?? "";
+    expect(client).toContain("../../http/retrying-transport.js");
+    expect(client).toContain("../../http/http-transport.js");
+  });
+});
+
+describe("llmJudge: TLS through the shared transport", () => {
+  const fixture = (name: string) => readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url));
+
+  async function withTlsEndpoint(run: (httpsURL: string) => Promise<void>): Promise<void> {
+    const https = createHttpsServer({ key: fixture("server.key"), cert: fixture("server.crt") }, (request, response) => {
+      request.resume();
+      request.on("end", () => {
+        requests.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body: {} });
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(completion("LABEL: factual"));
+      });
+    });
+    await new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve));
+    try {
+      await run(`https://127.0.0.1:${(https.address() as AddressInfo).port}/v1`);
+    } finally {
+      https.closeAllConnections();
+      await new Promise<void>((resolve) => https.close(() => resolve()));
+    }
+  }
+
+  it("a certificate of an unknown CA is a connection error at once (not retried), saying to pass ca", async () => {
+    await withTlsEndpoint(async (httpsURL) => {
+      const error = (await caught(
+        detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ baseURL: httpsURL, maxRetries: 3 })),
+      )) as LlmJudgeConnectionError;
+      expect(error).toBeInstanceOf(LlmJudgeConnectionError);
+      expect(error.attempts).toBe(1);
+      expect(error.message).toMatch(/TLS certificate not trusted/);
+      expect(error.message).toMatch(/ca option/);
+      expect(everythingAbout(error)).not.toContain(API_KEY);
+      expect(requests).toHaveLength(0);
+    });
+  });
+
+  it("with the private CA in ca, judges over TLS", async () => {
+    await withTlsEndpoint(async (httpsURL) => {
+      const result = await detectHallucination({ context: CONTEXT, response: "Paris." }, judge({ baseURL: httpsURL, ca: fixture("ca.crt") }));
+      expect(result.label).toBe("factual");
+      expect(requests[0]?.url).toBe("/v1/chat/completions");
+      expect(requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    });
+  });
+});
+
+describe("llmJudge: the API key never reaches a log", () => {
+  it("is absent from every diag line of retries, failures and timeouts", async () => {
+    const lines: string[] = [];
+    const capture = (level: string) => (message: string, ...args: unknown[]) => lines.push(`${level} ${message} ${args.map((a) => inspect(a, { depth: 5 })).join(" ")}`);
+    const logger: DiagLogger = { error: capture("error"), warn: capture("warn"), info: capture("info"), debug: capture("debug"), verbose: capture("verbose") };
+    diag.setLogger(logger, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+    try {
+      const echo: Handler = (request, response) => {
+        response.writeHead(503, { "content-type": "application/json" });
+        response.end(JSON.stringify({ error: `overloaded; you sent ${request.headers.authorization ?? ""}` }));
+      };
+      queue.push(echo, echo, reply(`EXPLANATION: the caller's key is ${API_KEY}.\nLABEL: factual`));
+      const result = await detectHallucination({ context: CONTEXT, response: "Paris." }, judge({ maxRetries: 2 }));
+      // What the judge explains is logged to Phoenix as the annotation's explanation: scrubbed too.
+      expect(result.explanation).toContain("[redacted]");
+      expect(JSON.stringify(result)).not.toContain(API_KEY);
+      queue.push(echo, echo);
+      await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ maxRetries: 1 })));
+      queue.push(hang, hang);
+      await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ timeoutMs: 50, maxRetries: 1 })));
+      await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ baseURL: "http://127.0.0.1:1/v1", maxRetries: 1 })));
+    } finally {
+      diag.disable();
+    }
+    expect(lines.some((line) => /retrying POST/.test(line))).toBe(true);
+    expect(lines.join("\n")).not.toContain(API_KEY);
+    expect(lines.join("\n")).not.toContain(API_KEY.slice(3));
+  });
+
+  it("extra headers are treated as secrets too: scrubbed from an echoing error answer", async () => {
+    const gatewayKey = "gw-key-5c1e9a7f3b";
+    queue.push((request, response) => {
+      response.writeHead(403, { "content-type": "application/json" });
+      response.end(JSON.stringify({ error: `bad api-key ${String(request.headers["api-key"])}` }));
+    });
+    const error = await caught(detectHallucination({ context: CONTEXT, response: RESPONSE }, judge({ headers: { "api-key": gatewayKey } })));
+    expect(error).toBeInstanceOf(LlmJudgeHttpError);
+    expect(requests[0]?.headers["api-key"]).toBe(gatewayKey);
+    expect(everythingAbout(error)).not.toContain(gatewayKey);
+  });
+});
+
+describe("llmJudge: options that changed", () => {
+  it("refuses a dispatcher, saying what to use instead", async () => {
+    const agent = new Agent();
+    try {
+      expect(() => llmJudge({ baseURL, model: "m", dispatcher: agent })).toThrow(LlmJudgeConfigError);
+      expect(() => llmJudge({ baseURL, model: "m", dispatcher: agent })).toThrow(/no longer takes a dispatcher.*ca/);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it("refuses header values and keys that would split the request, without quoting them", () => {
+    expect(() => llmJudge({ baseURL, model: "m", headers: { "x-a": "ok\r\nx-evil: 1" } })).toThrow(LlmJudgeConfigError);
+    expect(() => llmJudge({ baseURL, model: "m", apiKey: "sk-abc\ndef" })).toThrow(/apiKey/);
+    try {
+      llmJudge({ baseURL, model: "m", headers: { "x-a": "secret-value\r\n" } });
+    } catch (error) {
+      expect(String(error)).not.toContain("secret-value");
+    }
+    expect(() => llmJudge({ baseURL, model: "m", ca: 42 as unknown as string })).toThrow(/ca must be/);
+    expect(() => llmJudge({ baseURL, model: "m", retryDelayMs: 0 as unknown as () => number })).toThrow(/retryDelayMs/);
   });
 });

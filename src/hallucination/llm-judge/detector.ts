@@ -14,13 +14,18 @@
  * Without them the model's certainty is unknown and confidence is the fixed
  * `unscoredConfidence` (default 0.8): a prior for "an instruction-following
  * model said so", not a measurement.
+ *
+ * HTTP: the package's one transport (src/http, via ./chat-completions.ts):
+ * the same retry policy, Retry-After reading, TLS checks and network-error
+ * wording as the exporter's.
  */
 import { diag } from "@opentelemetry/api";
 import type { Dispatcher } from "undici";
 import { LlmJudgeConfigError, LlmJudgeParseError } from "../errors.js";
 import type { DetectorVerdict, HallucinationDetector, HallucinationLabel, ResolvedHallucinationInput } from "../types.js";
+import { ChatCompletionsClient } from "./chat-completions.js";
 import { parseJudgeAnswer } from "./parse.js";
-import { defaultRetryDelay, postJson, type RetryDelay } from "./post-json.js";
+import type { RetryDelay } from "./retry-delay.js";
 import { renderJudgePrompt } from "./prompt.js";
 import { createRedactor, excerptOf } from "./redact.js";
 
@@ -33,11 +38,18 @@ export interface LlmJudgeOptions {
   model: string;
   /** Per-attempt timeout in milliseconds; default 30 000. */
   timeoutMs?: number;
-  /** Retries after the first attempt on 408, 429, 5xx, timeouts and connection errors; default 2. */
+  /**
+   * Retries after the first attempt (the package's retry policy with `maxAttempts: maxRetries + 1`):
+   * on 408, 429, 500, 502, 503, 504, timeouts and connection errors, never on a TLS error; an answer
+   * whose Retry-After is longer than 30 s is not retried. Default 2.
+   */
   maxRetries?: number;
-  /** Extra request headers (e.g. a gateway's routing header). */
+  /** Extra request headers (e.g. a gateway's routing header). Treated as secrets: never logged, scrubbed from errors. */
   headers?: Record<string, string>;
-  /** Delay before each retry; default exponential backoff from 500 ms with jitter, honouring Retry-After. Inject `() => 0` in tests. */
+  /**
+   * Delay before each retry, replacing the policy's wait (not its decision whether to retry); default:
+   * the server's Retry-After, else full-jitter backoff from 250 ms up to 5 s. Inject `() => 0` in tests.
+   */
   retryDelayMs?: RetryDelay;
   /** Ask for log probabilities and derive the score from them; only for endpoints that support `logprobs`. Default false. */
   logprobs?: boolean;
@@ -45,7 +57,12 @@ export interface LlmJudgeOptions {
   unscoredConfidence?: number;
   /** Reported as `detector`; default "llm-judge". */
   name?: string;
-  /** An undici dispatcher (a Pool, a ProxyAgent); default undici's global agent. */
+  /** A private CA to trust, PEM (certificates are always verified). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /**
+   * @deprecated No longer supported: the judge uses the package's own HTTP transport (an undici pool of
+   * its own, TLS always verified). Passing it throws an LlmJudgeConfigError; use `ca` for a private CA.
+   */
   dispatcher?: Dispatcher;
 }
 
@@ -98,8 +115,36 @@ function validate(options: LlmJudgeOptions): URL {
   ) {
     throw new LlmJudgeConfigError(`llmJudge unscoredConfidence must be in [0, 1], got ${String(options.unscoredConfidence)}.`);
   }
+  if (options.apiKey !== undefined && /[\r\n\0]/.test(options.apiKey)) {
+    throw new LlmJudgeConfigError("llmJudge apiKey contains a line break or NUL; remove it.");
+  }
+  if (options.headers !== undefined && (typeof options.headers !== "object" || options.headers === null)) {
+    throw new LlmJudgeConfigError("llmJudge headers must be an object of header names to string values.");
+  }
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (typeof value !== "string") throw new LlmJudgeConfigError(`llmJudge header ${JSON.stringify(name)} must be a string.`);
+    // A CR or LF would let a value start a new header (request splitting). The value itself is never quoted.
+    if (/[\r\n\0]/.test(value) || /[\r\n\0:]/.test(name) || name.trim() === "") {
+      throw new LlmJudgeConfigError(
+        `llmJudge header ${JSON.stringify(name.replace(/[\r\n\0]/g, "?"))} has a line break, NUL or colon in its name or value; remove it.`,
+      );
+    }
+  }
+  if (options.dispatcher !== undefined) {
+    throw new LlmJudgeConfigError(
+      "llmJudge no longer takes a dispatcher: the judge sends through the package's own HTTP transport " +
+        "(retries, timeouts and TLS checks shared with the exporter). Remove the dispatcher option; " +
+        "for a private CA pass ca (PEM), for extra headers pass headers.",
+    );
+  }
+  if (
+    options.ca !== undefined &&
+    !(typeof options.ca === "string" || Buffer.isBuffer(options.ca) || (Array.isArray(options.ca) && options.ca.every((c) => typeof c === "string" || Buffer.isBuffer(c))))
+  ) {
+    throw new LlmJudgeConfigError("llmJudge ca must be a PEM string, a Buffer, or an array of them.");
+  }
+  if (options.retryDelayMs !== undefined && typeof options.retryDelayMs !== "function") {
+    throw new LlmJudgeConfigError("llmJudge retryDelayMs must be a function (attempt, retryAfterMs) => milliseconds, e.g. () => 0 in tests.");
   }
   return base;
 }
@@ -148,21 +193,21 @@ function labelProbability(completion: ChatCompletion, label: HallucinationLabel)
 
 export function llmJudge(options: LlmJudgeOptions): HallucinationDetector {
   const base = validate(options);
-  const url = new URL(`${base.pathname.replace(/\/+$/, "")}/chat/completions`, base);
-  url.search = base.search;
-  const endpoint = endpointOf(url);
+  // Shown in errors and logs: no user info (refused above), no query string.
+  const endpoint = endpointOf(new URL(`${base.pathname.replace(/\/+$/, "")}/chat/completions`, base));
   const redact = createRedactor(options.apiKey);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
   const unscoredConfidence = options.unscoredConfidence ?? DEFAULT_UNSCORED_CONFIDENCE;
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    accept: "application/json",
-    "user-agent": "phoenix-connector",
-    ...options.headers,
-    ...(options.apiKey === undefined || options.apiKey === "" ? {} : { authorization: `Bearer ${options.apiKey}` }),
-  };
+  const client = new ChatCompletionsClient({
+    baseURL: base,
+    endpoint,
+    apiKey: options.apiKey === "" ? undefined : options.apiKey,
+    headers: options.headers ?? {},
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    retryDelay: options.retryDelayMs,
+    ca: options.ca,
+    redact,
+  });
 
   async function detect(input: ResolvedHallucinationInput, { signal }: { signal?: AbortSignal }): Promise<DetectorVerdict> {
     const body = JSON.stringify({
@@ -171,18 +216,7 @@ export function llmJudge(options: LlmJudgeOptions): HallucinationDetector {
       messages: [{ role: "user", content: renderJudgePrompt(input) }],
       ...(options.logprobs === true ? { logprobs: true, top_logprobs: 5 } : {}),
     });
-    const completion = (await postJson({
-      url: url.href,
-      endpoint,
-      headers,
-      body,
-      timeoutMs,
-      maxRetries,
-      retryDelay,
-      redact,
-      signal,
-      dispatcher: options.dispatcher,
-    })) as ChatCompletion;
+    const completion = (await client.post(body, signal)) as ChatCompletion;
 
     const content = messageText(completion?.choices?.[0]?.message?.content);
     if (content === undefined) {
@@ -200,7 +234,8 @@ export function llmJudge(options: LlmJudgeOptions): HallucinationDetector {
       confidence = score >= input.threshold ? score : 1 - score;
     }
     diag.debug(`llm judge ${options.model} at ${endpoint}: ${answer.label} (score ${score.toFixed(3)})`);
-    return { score, confidence, explanation: answer.explanation, unsupported: [] };
+    // The explanation becomes an annotation in Phoenix: a key the model repeated is removed from it too.
+    return { score, confidence, explanation: redact(answer.explanation), unsupported: [] };
   }
 
   return { name: options.name ?? "llm-judge", annotatorKind: "LLM", detect };
