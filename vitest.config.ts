@@ -7,8 +7,9 @@ export default defineConfig({
     // dist/ is built once per run, before the tests that pack or import it.
     globalSetup: ["test/package/build-once.ts"],
     pool: "forks",
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Limits that catch a hang, not timing assertions: child-process tests take several times longer on a busy 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Tests talk to servers on 127.0.0.1 only; nothing here reaches the network.
     restoreMocks: true,
   },

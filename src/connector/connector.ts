@@ -9,14 +9,14 @@ import {
   type Span,
   type Tracer,
 } from "@opentelemetry/api";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { AlwaysOnSampler, BasicTracerProvider, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { SEMRESATTRS_PROJECT_NAME, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { readPhoenixEnvironment } from "../config/environment.js";
 import { checkKnownOptions, optionNames } from "../config/known-options.js";
 import { checkProjectName, resolveConnection, resolveDefaultProject, type PhoenixConnectionOptions } from "../config/phoenix-config.js";
 import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { PhoenixSpanProcessor, type PhoenixBatchOptions } from "../exporter/processor.js";
+import type { SpanProcessor } from "../exporter/otel-contract.js";
+import { ConnectorTracer } from "./connector-tracer.js";
 import { integerOption } from "../exporter/validate.js";
 import { type RetryPolicy } from "../http/retrying-transport.js";
 import { REAL_CLOCK, type Clock } from "../http/clock.js";
@@ -118,7 +118,7 @@ interface Connection {
   processor: SpanProcessor;
   ownsProcessor: boolean;
   annotations: AnnotationQueue;
-  providers: Map<string, BasicTracerProvider>;
+  tracers: Map<string, ConnectorTracer>;
 }
 
 interface Job {
@@ -158,7 +158,6 @@ const JOB_STATUS: ReadonlyMap<JobStatus, SpanStatusCode> = new Map<JobStatus, Sp
 ]);
 
 /** Connector spans are explicit logs: never sampled away, and a retriever may carry many documents. */
-const SPAN_LIMITS = { attributeCountLimit: 10_000 } as const;
 
 /**
  * Jobs, spans, metrics, evaluations and annotations into Phoenix (or the
@@ -226,8 +225,10 @@ export class PhoenixConnector implements Connector {
         this.#options.spanProcessor ??
         new PhoenixSpanProcessor({
           ...this.#options.batch,
-          ...definedOnly({ endpoint: options.endpoint, apiKey: options.apiKey, headers: options.headers, ca: options.ca }),
-          ...(this.#options.exporter ? { exporter: this.#options.exporter } : {}),
+          // A shared exporter owns its connection; connect()'s endpoint and credentials then serve the REST calls only.
+          ...(this.#options.exporter
+            ? { exporter: this.#options.exporter }
+            : definedOnly({ endpoint: options.endpoint, apiKey: options.apiKey, headers: options.headers, ca: options.ca })),
         });
       const annotations = new AnnotationQueue({
         backend,
@@ -237,7 +238,7 @@ export class PhoenixConnector implements Connector {
         autoFlushMillis: this.#options.annotationDelayMillis ?? 3_000,
       });
       const connectionOptions = definedOnly({ endpoint: options.endpoint, apiKey: options.apiKey, headers: options.headers, ca: options.ca });
-      this.#connection = { connectionOptions, backend, project, processor, ownsProcessor, annotations, providers: new Map() };
+      this.#connection = { connectionOptions, backend, project, processor, ownsProcessor, annotations, tracers: new Map() };
     } finally {
       this.#connecting = false;
     }
@@ -713,20 +714,15 @@ export class PhoenixConnector implements Connector {
     return trace.setSpanContext(ROOT_CONTEXT, { traceId: job.traceId, spanId: parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: false });
   }
 
-  /** One provider per project: the exporter routes spans by the resource's `openinference.project.name`. */
+  /** One tracer per project: the exporter routes spans by the resource's `openinference.project.name`. */
   #tracer(project: string): Tracer {
     const connection = this.#connected();
-    let provider = connection.providers.get(project);
-    if (!provider) {
-      provider = new BasicTracerProvider({
-        resource: resourceFromAttributes({ [SEMRESATTRS_PROJECT_NAME]: project, "service.name": "phoenix-connector" }),
-        spanProcessors: [connection.processor],
-        sampler: new AlwaysOnSampler(),
-        spanLimits: SPAN_LIMITS,
-      });
-      connection.providers.set(project, provider);
+    let tracer = connection.tracers.get(project);
+    if (!tracer) {
+      tracer = new ConnectorTracer(connection.processor, project);
+      connection.tracers.set(project, tracer);
     }
-    return provider.getTracer("phoenix-connector");
+    return tracer;
   }
 
   #connected(): Connection {
