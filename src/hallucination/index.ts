@@ -32,4 +32,4 @@ export { createGroundingDetector, grounding, type GroundingDetectorOptions } fro
 export { llmJudge, type LlmJudgeOptions } from "./llm-judge/detector.js";
 export { JUDGE_PROMPT_TEMPLATE, renderJudgePrompt } from "./llm-judge/prompt.js";
 export { parseJudgeAnswer, type JudgeAnswer } from "./llm-judge/parse.js";
-export { defaultRetryDelay, type RetryDelay } from "./llm-judge/post-json.js";
+export { defaultRetryDelay, type RetryDelay } from "./llm-judge/retry-delay.js";

@@ -51,6 +51,8 @@ describe("HttpTransport", () => {
     expect(response).toMatchObject({ status: "retryable", retryAfterMillis: 7_000 });
     expect(parseRetryAfter(new Date(Date.UTC(2026, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2026, 0, 1))).toBe(30_000);
     expect(parseRetryAfter("soon")).toBeUndefined();
+    // Not delta-seconds (which are whole) and not a date, though Date.parse would read it as one.
+    expect(parseRetryAfter("1.5")).toBeUndefined();
   });
 
   it("a connection reset and a stall past the timeout are retryable", async () => {

@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { builtPackage } from "./build-once.js";
 
 /**
  * The package as users get it: `npm pack`, unpacked into a scratch project's
@@ -23,8 +24,8 @@ function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "index.js"))) run("npm", ["run", "build"], ROOT);
+beforeAll(async () => {
+  await builtPackage(inject("packageBuild"));
   rmSync(SCRATCH, { recursive: true, force: true });
   mkdirSync(join(SCRATCH, "node_modules", "phoenix-connector"), { recursive: true });
   const tarball = run("npm", ["pack", "--silent", "--pack-destination", SCRATCH], ROOT).trim().split("\n").pop()!;
