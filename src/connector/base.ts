@@ -1,6 +1,6 @@
 import type { Writable } from "node:stream";
 import type { PhoenixConnectionOptions } from "../config/phoenix-config.js";
-import type { PhoenixAnnotatorKind } from "./backend/backend.js";
+import type { PhoenixAnnotatorKind } from "../store/backend.js";
 import type { HallucinationDetectorLike, HallucinationInput, HallucinationResult } from "../hallucination/types.js";
 import type { SpanType } from "./span-types.js";
 import type { TraceWaitOptions } from "./comparison/read-traces.js";

@@ -25,7 +25,7 @@ import { isValidSpanId, isValidTraceId } from "../mapping/ids.js";
 import type { PhoenixAttributes } from "../mapping/phoenix-span.js";
 import { checkAnnotation } from "./annotations/annotation-input.js";
 import { AnnotationQueue } from "./annotations/annotation-queue.js";
-import { isProjectGlobalId, type PhoenixBackend, type PhoenixProjectRef } from "./backend/backend.js";
+import { isProjectGlobalId, type PhoenixBackend, type PhoenixProjectRef } from "../store/backend.js";
 import { backendFor } from "./backend/open-backend.js";
 import type {
   CompareTracesOptions,
@@ -67,7 +67,7 @@ import { exportTraces, type ExportSummary } from "./transfer/export-traces.js";
 import { importTraceFile, type ImportSummary } from "./transfer/import-traces.js";
 import { windowTime } from "./transfer/window-time.js";
 import { PhoenixSpanExporter } from "../exporter/exporter.js";
-import type { PhoenixAnnotationDataOf, PhoenixAnnotationTarget } from "./backend/backend.js";
+import type { PhoenixAnnotationDataOf, PhoenixAnnotationTarget } from "../store/backend.js";
 
 export interface PhoenixConnectorOptions {
   /**

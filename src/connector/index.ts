@@ -22,25 +22,7 @@ export type {
 } from "./base.js";
 export { SPAN_TYPES, PHOENIX_KIND_OF_SPAN_TYPE, type SpanType } from "./span-types.js";
 export { evaluationScores } from "./evaluation-scores.js";
-export {
-  readAllPages,
-  type PhoenixBackend,
-  type PhoenixProjectRef,
-  type PhoenixPage,
-  type PhoenixSpanQuery,
-  type PhoenixAnnotationTarget,
-  type PhoenixAnnotatorKind,
-  type PhoenixAnnotationResult,
-  type PhoenixSpanAnnotationData,
-  type PhoenixTraceAnnotationData,
-  type PhoenixSpanAnnotation,
-  type PhoenixTraceAnnotation,
-  type PhoenixAnnotationQuery,
-  type PhoenixAnnotationWrite,
-} from "./backend/backend.js";
 export { openBackend, type OpenBackendOptions } from "./backend/open-backend.js";
 export { PhoenixRestClient, type PhoenixRestClientOptions } from "./rest/rest-client.js";
-export { LocalStore, type LocalAppendResult } from "./local-store/local-store.js";
-export { localProjectId } from "./local-store/layout.js";
 export * from "./comparison/index.js";
 export * from "./transfer/index.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { PhoenixBackend } from "../../connector/backend/backend.js";
+import type { PhoenixBackend } from "../../store/backend.js";
 import { openBackend } from "../../connector/backend/open-backend.js";
 import { exportTraces, type ExportSelection } from "../../connector/transfer/export-traces.js";
 import { windowTime } from "../../connector/transfer/window-time.js";

@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { Agent, request } from "undici";
 import { describeProblem, type EnvironmentProblem } from "../../config/config-warnings.js";
 import type { ResolvedConnection } from "../../config/phoenix-config.js";
-import { LocalStore } from "../../connector/local-store/local-store.js";
+import { LocalStore } from "../../store/local-store.js";
 import { readNetworkError } from "../../http/network-error.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";

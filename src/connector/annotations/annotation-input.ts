@@ -1,6 +1,6 @@
 import { isValidSpanId, isValidTraceId } from "../../mapping/ids.js";
 import { PhoenixInputError } from "../../errors.js";
-import type { PhoenixAnnotationResult, PhoenixAnnotatorKind, PhoenixSpanAnnotationData, PhoenixTraceAnnotationData } from "../backend/backend.js";
+import type { PhoenixAnnotationResult, PhoenixAnnotatorKind, PhoenixSpanAnnotationData, PhoenixTraceAnnotationData } from "../../store/backend.js";
 import type { LogAnnotationOptions } from "../base.js";
 import { jsonObject } from "../json-object.js";
 

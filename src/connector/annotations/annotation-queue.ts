@@ -5,7 +5,7 @@ import {
   type PhoenixAnnotationDataOf,
   type PhoenixAnnotationTarget,
   type PhoenixBackend,
-} from "../backend/backend.js";
+} from "../../store/backend.js";
 
 export interface AnnotationQueueOptions {
   backend: PhoenixBackend;

@@ -1,7 +1,7 @@
 import { resolveConnection, type PhoenixConnectionOptions, type ResolvedConnection } from "../../config/phoenix-config.js";
-import { LocalStore } from "../local-store/local-store.js";
+import { LocalStore } from "../../store/local-store.js";
 import { PhoenixRestClient, type PhoenixRestClientOptions } from "../rest/rest-client.js";
-import type { PhoenixBackend } from "./backend.js";
+import type { PhoenixBackend } from "../../store/backend.js";
 
 export interface OpenBackendOptions extends PhoenixConnectionOptions, PhoenixRestClientOptions {}
 

@@ -1,7 +1,7 @@
 import { PhoenixInputError } from "../../errors.js";
 import type { Clock } from "../../http/clock.js";
 import { isValidTraceId } from "../../mapping/ids.js";
-import type { PhoenixBackend } from "../backend/backend.js";
+import type { PhoenixBackend } from "../../store/backend.js";
 import { compareTraceData } from "./compare.js";
 import { PhoenixTraceNotFoundError } from "./errors.js";
 import { readTraces, type TraceWaitOptions } from "./read-traces.js";

@@ -1,4 +1,4 @@
-import type { PhoenixSpanAnnotation, PhoenixTraceAnnotation } from "../backend/backend.js";
+import type { PhoenixSpanAnnotation, PhoenixTraceAnnotation } from "../../store/backend.js";
 import type { EvaluationCell, EvaluationRow, TraceData } from "./types.js";
 
 type Annotation = PhoenixSpanAnnotation | PhoenixTraceAnnotation;

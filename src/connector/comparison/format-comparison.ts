@@ -1,5 +1,5 @@
 import type { AlignedStep, EvaluationCell, MetricSummary, StepMeasure, TraceComparison, TraceSummary } from "./types.js";
-import { isoToMicros } from "../local-store/iso-micros.js";
+import { isoToMicros } from "../../store/iso-micros.js";
 import { markdownTable, textTable } from "./text-table.js";
 
 export interface FormatComparisonOptions {

@@ -1,6 +1,6 @@
 import type { Clock } from "../../http/clock.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
-import { readAllPages, type PhoenixBackend } from "../backend/backend.js";
+import { readAllPages, type PhoenixBackend } from "../../store/backend.js";
 import { keepingProcessAlive } from "../keep-alive.js";
 import type { TraceData } from "./types.js";
 

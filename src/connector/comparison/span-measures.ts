@@ -1,6 +1,6 @@
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import type { PhoenixAttributes, PhoenixSpan } from "../../mapping/phoenix-span.js";
-import { isoToMicros } from "../local-store/iso-micros.js";
+import { isoToMicros } from "../../store/iso-micros.js";
 import type { TokenCounts } from "./types.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
-import { isoToMicros } from "../local-store/iso-micros.js";
+import { isoToMicros } from "../../store/iso-micros.js";
 
 /** A span and its place in the trace: a segment of the path of span names from the root. */
 export interface SpanStep {

@@ -1,6 +1,6 @@
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import type { PhoenixSpan, PhoenixSpanKind } from "../../mapping/phoenix-span.js";
-import { isoToMicros } from "../local-store/iso-micros.js";
+import { isoToMicros } from "../../store/iso-micros.js";
 import { MODEL_NAME_KEYS, numericAttribute, spanCost, spanLatencyMs, spanTokens } from "./span-measures.js";
 import type { CostTotals, TraceData, TraceSummary } from "./types.js";
 

@@ -1,4 +1,4 @@
-import type { PhoenixSpanAnnotation, PhoenixTraceAnnotation } from "../backend/backend.js";
+import type { PhoenixSpanAnnotation, PhoenixTraceAnnotation } from "../../store/backend.js";
 import type { PhoenixSpan, PhoenixSpanKind, PhoenixStatusCode } from "../../mapping/phoenix-span.js";
 
 /** One trace as read back: its spans and the annotations of the trace and of its spans. */

@@ -7,7 +7,7 @@ import type {
   PhoenixProjectRef,
   PhoenixSpanAnnotation,
   PhoenixTraceAnnotation,
-} from "../backend/backend.js";
+} from "../../store/backend.js";
 
 /**
  * Checks of the Phoenix answers the connector depends on, against the shapes

@@ -1,7 +1,5 @@
 import { checkProjectName, type ResolvedConnection } from "../../config/phoenix-config.js";
 import { EXPORTER_DEFAULTS } from "../../exporter/options.js";
-import { createSpanSink } from "../../exporter/delivery/create-span-sink.js";
-import type { SpanSink } from "../../exporter/delivery/span-sink.js";
 import { HttpTransport } from "../../http/http-transport.js";
 import { RetryingTransport, type RetryPolicy } from "../../http/retrying-transport.js";
 import { REAL_CLOCK, type Clock } from "../../http/clock.js";
@@ -20,7 +18,7 @@ import {
   type PhoenixProjectRef,
   type PhoenixSpanQuery,
   type PhoenixStoredAnnotationOf,
-} from "../backend/backend.js";
+} from "../../store/backend.js";
 import { responseError } from "./response-errors.js";
 import {
   checkShape,
@@ -168,10 +166,6 @@ export class PhoenixRestClient implements PhoenixBackend {
 
   traceUrl(project: PhoenixProjectRef, traceId: string): string {
     return `${this.#baseUrl}/projects/${encodeURIComponent(project.id)}/traces/${encodeURIComponent(traceId)}`;
-  }
-
-  createSpanSink(options: { concurrency?: number } = {}): SpanSink {
-    return createSpanSink(this.#connection, { concurrency: options.concurrency ?? EXPORTER_DEFAULTS.concurrency });
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import type { Clock } from "../../http/clock.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
-import type { PhoenixBackend, PhoenixPage } from "../backend/backend.js";
+import type { PhoenixBackend, PhoenixPage } from "../../store/backend.js";
 import { checkTraceIds } from "../comparison/compare-stored.js";
 import { PhoenixTraceNotFoundError } from "../comparison/errors.js";
 import { SPANS_PER_PAGE, readTraceSpans, type TraceWaitOptions } from "../comparison/read-traces.js";

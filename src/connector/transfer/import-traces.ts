@@ -9,7 +9,7 @@ import type {
   PhoenixAnnotationTarget,
   PhoenixSpanAnnotation,
   PhoenixTraceAnnotation,
-} from "../backend/backend.js";
+} from "../../store/backend.js";
 import { keepingProcessAlive } from "../keep-alive.js";
 import { PhoenixImportInterruptedError, PhoenixTraceFileError } from "./errors.js";
 import { readFileLines } from "./file-lines.js";

@@ -1,4 +1,4 @@
-import type { PhoenixSpanAnnotation, PhoenixTraceAnnotation } from "../backend/backend.js";
+import type { PhoenixSpanAnnotation, PhoenixTraceAnnotation } from "../../store/backend.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import { spanAnnotationsPageShape, spansPageShape, traceAnnotationsPageShape } from "../rest/response-shapes.js";
 

@@ -1,5 +1,5 @@
 import type { ResolvedConnection } from "../../config/phoenix-config.js";
-import { LocalStore } from "../../connector/local-store/local-store.js";
+import { LocalStore } from "../../store/local-store.js";
 import type { PhoenixTransport } from "../options.js";
 import { HttpTransport } from "../../http/http-transport.js";
 import { RetryingTransport, type RetryPolicy } from "../../http/retrying-transport.js";

@@ -1,20 +1,8 @@
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
+import type { EncodedSpan } from "../../store/span-sink.js";
 
-/**
- * A mapped span as the delivery pipeline holds it: Phoenix's JSON, written
- * once. Holding the text rather than the object keeps the memory a queued
- * span takes equal to the bytes counted against the caps, lets a retry, a
- * split batch or the spool reuse it without serialising again, and is what
- * a REST body or a spool record is made of.
- */
-export interface EncodedSpan {
-  readonly traceId: string;
-  readonly spanId: string;
-  /** `JSON.stringify` of the Phoenix span. */
-  readonly json: string;
-  /** UTF-8 length of `json`. */
-  readonly bytes: number;
-}
+// Declared with the sink contract (src/store/span-sink.ts), which the local store implements too.
+export type { EncodedSpan };
 
 export function encodeSpan(span: PhoenixSpan): EncodedSpan {
   const json = JSON.stringify(span);

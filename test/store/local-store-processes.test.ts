@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { LocalStore, readAllPages } from "../../src/index.js";
-import { readLines } from "../../src/connector/local-store/jsonl-file.js";
-import { temporaryDirectory } from "./support.js";
+import { readLines } from "../../src/store/jsonl-file.js";
+import { temporaryDirectory } from "../connector/support.js";
 
 const WORKER = join(import.meta.dirname, "fixtures", "append-spans.ts");
 const BATCHES = 40;

@@ -7,7 +7,7 @@ import { LocalStore, localProjectId, mapSpan, readAllPages, type PhoenixSpan } f
 import { encodeSpan } from "../../src/exporter/delivery/encoded-span.js";
 import { schemaValidator } from "../servers/phoenix-schema.js";
 import { recordSpans } from "../helpers/tracing.js";
-import { temporaryDirectory } from "./support.js";
+import { temporaryDirectory } from "../connector/support.js";
 
 let dir: { path: string; remove: () => void };
 let store: LocalStore;

@@ -1,7 +1,6 @@
 import { diag } from "@opentelemetry/api";
-import type { SinkResult, SpanSink } from "../../exporter/delivery/span-sink.js";
-import { PhoenixConfigurationError, PhoenixInputError } from "../../errors.js";
-import type { EncodedSpan } from "../../exporter/delivery/encoded-span.js";
+import type { EncodedSpan, SinkResult, SpanSink } from "./span-sink.js";
+import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import type { LocalStore } from "./local-store.js";
 
 /**

@@ -1,11 +1,13 @@
-import type { SpanSink } from "../../exporter/delivery/span-sink.js";
-import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
+import type { PhoenixSpan } from "../mapping/phoenix-span.js";
 
 /**
  * The one seam between the connector (and the comparison, export/import and
- * CLI built on it) and where traces live: a Phoenix server over REST, or the
- * local store in a directory (`file://DIR`). Everything above this interface
- * speaks Phoenix's own wire shapes and never asks which back end it has.
+ * CLI built on it) and where traces live: a Phoenix server over REST
+ * (src/connector/rest), or the local store in a directory (`file://DIR`,
+ * src/store). Everything above this interface speaks Phoenix's own wire
+ * shapes and never asks which back end it has. Spans are written through the
+ * exporter's delivery, not through this interface: the exporter picks its
+ * sink for an endpoint (the local store's for file://).
  */
 export interface PhoenixBackend {
   /** `http://host:6006` or `file:///abs/dir`; never contains credentials. */
@@ -41,9 +43,6 @@ export interface PhoenixBackend {
 
   /** Where to see a trace: Phoenix's UI page, or the local spans file with the trace id. */
   traceUrl(project: PhoenixProjectRef, traceId: string): string;
-
-  /** A fresh sink that writes spans here (the exporter's delivery path); the caller shuts it down. */
-  createSpanSink(options?: { concurrency?: number }): SpanSink;
 
   /** Releases connections. Idempotent. */
   close(): Promise<void>;

@@ -3,11 +3,10 @@ import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { diag } from "@opentelemetry/api";
-import { checkProjectName } from "../../config/phoenix-config.js";
-import type { EncodedSpan } from "../../exporter/delivery/encoded-span.js";
-import type { SpanSink } from "../../exporter/delivery/span-sink.js";
-import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
-import { PhoenixInputError } from "../../errors.js";
+import { checkProjectName } from "../config/phoenix-config.js";
+import type { EncodedSpan, SpanSink } from "./span-sink.js";
+import type { PhoenixSpan } from "../mapping/phoenix-span.js";
+import { PhoenixInputError } from "../errors.js";
 import {
   annotationTargetId,
   type PhoenixAnnotationDataOf,
@@ -19,7 +18,7 @@ import {
   type PhoenixProjectRef,
   type PhoenixSpanQuery,
   type PhoenixStoredAnnotationOf,
-} from "../backend/backend.js";
+} from "./backend.js";
 import { isoToMicros } from "./iso-micros.js";
 import { appendLines, readLines } from "./jsonl-file.js";
 import {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
+import type { PhoenixSpan } from "../mapping/phoenix-span.js";
 import { readLines } from "./jsonl-file.js";
 import { SPANS_FILE } from "./layout.js";
 
