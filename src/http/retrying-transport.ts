@@ -1,5 +1,6 @@
 import { diag } from "@opentelemetry/api";
 import { unlessAborted } from "./abort.js";
+import { Backoff } from "./backoff.js";
 import { REAL_CLOCK, type Clock } from "./clock.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
 
@@ -53,7 +54,7 @@ export class RetryingTransport implements Transport {
   async send(request: TransportRequest, timeoutMillis: number): Promise<TransportResponse> {
     const started = this.#clock.now();
     const deadline = started + this.#policy.deadlineMillis;
-    let ceiling = this.#policy.initialBackoffMillis;
+    const backoff = new Backoff(this.#policy, this.#clock);
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - this.#clock.now();
       const response = await this.#inner.send(request, Math.max(1, Math.min(timeoutMillis, remaining)));
@@ -65,8 +66,7 @@ export class RetryingTransport implements Transport {
         if (response.retryAfterMillis > this.#policy.maxRetryAfterMillis) return response;
         wait = response.retryAfterMillis;
       } else {
-        wait = Math.floor(this.#clock.random() * ceiling);
-        ceiling = Math.min(this.#policy.maxBackoffMillis, ceiling * this.#policy.multiplier);
+        wait = backoff.next();
       }
       if (this.#clock.now() + wait >= deadline) return response;
       diag.debug(`phoenix-connector: retrying ${request.method} ${request.path} in ${wait} ms (attempt ${attempt + 1}): ${response.error.message}`);

@@ -1,4 +1,5 @@
 import { diag } from "@opentelemetry/api";
+import { retryUntil, type BackoffPolicy } from "../../http/backoff.js";
 import type { Clock } from "../../http/clock.js";
 import {
   annotationTargetId,
@@ -34,7 +35,8 @@ interface Pending<T extends PhoenixAnnotationTarget> {
 
 const ALWAYS = () => true;
 
-const MAX_BACKOFF_MILLIS = 2_000;
+/** "Not stored yet" is Phoenix still inserting, not an overload: a plain doubling, no jitter. */
+const RETRY_BACKOFF = (initialBackoffMillis: number): BackoffPolicy => ({ initialBackoffMillis, maxBackoffMillis: 2_000, jitter: "none" });
 const ANNOTATIONS_PER_REQUEST = 100;
 
 /**
@@ -125,10 +127,6 @@ export class AnnotationQueue {
   async #sendBatch<T extends PhoenixAnnotationTarget>(target: T, batch: Array<Pending<T>>): Promise<AnnotationFlushResult> {
     const { backend, clock, maxWaitMillis } = this.#options;
     const idOf = (p: Pending<T>) => annotationTargetId(target, p.data);
-    const deadline = clock.now() + maxWaitMillis;
-    let backoff = this.#options.initialBackoffMillis ?? 100;
-    let waiting = batch;
-    let later: Array<Pending<T>> = [];
     let stored = 0;
     const fail = (items: Array<Pending<T>>, reason: string) => {
       if (items.length === 0) return;
@@ -136,41 +134,44 @@ export class AnnotationQueue {
       diag.error(`phoenix-connector: ${items.length} ${target} annotation(s) (${names}) not stored: ${reason}`);
       for (const p of items) p.settle(false);
     };
-    for (;;) {
-      if (waiting.length === 0) {
-        if (later.length === 0) break;
-        if (clock.now() + backoff > deadline) {
-          const ids = [...new Set(later.map(idOf))].slice(0, 3).join(", ");
-          fail(later, `the ${target}(s) ${ids} were not stored in ${backend.display} within ${Math.round(maxWaitMillis / 1000)} s`);
-          return { stored, failed: later.length };
+    /** One attempt: writes what can be stored now; the ones whose target is not stored yet are left for the next. */
+    const attempt = async (pending: Array<Pending<T>>): Promise<Array<Pending<T>>> => {
+      let waiting = pending;
+      const later: Array<Pending<T>> = [];
+      while (waiting.length > 0) {
+        const answer = await backend.writeAnnotations(target, waiting.map((p) => p.data));
+        if (answer.status === "stored") {
+          for (const p of waiting) p.settle(true);
+          stored += waiting.length;
+          break;
         }
-        await clock.sleep(backoff);
-        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-        waiting = later;
-        later = [];
+        let missing = new Set(answer.missingIds ?? []);
+        // When the answer names none of ours, all of them wait (never loop on the same request).
+        if (!waiting.some((p) => missing.has(idOf(p)))) missing = new Set(waiting.map(idOf));
+        later.push(...waiting.filter((p) => missing.has(idOf(p))));
+        // Nothing was written: the ones whose target exists go again at once.
+        waiting = waiting.filter((p) => !missing.has(idOf(p)));
       }
-      let answer;
-      try {
-        answer = await backend.writeAnnotations(target, waiting.map((p) => p.data));
-      } catch (error) {
-        const lost = [...waiting, ...later];
-        fail(lost, (error as Error).message);
-        return { stored, failed: lost.length };
-      }
-      if (answer.status === "stored") {
-        for (const p of waiting) p.settle(true);
-        stored += waiting.length;
-        waiting = [];
-        continue;
-      }
-      let missing = new Set(answer.missingIds ?? []);
-      // When the answer names none of ours, all of them wait (never loop on the same request).
-      if (!waiting.some((p) => missing.has(idOf(p)))) missing = new Set(waiting.map(idOf));
-      const ready = waiting.filter((p) => !missing.has(idOf(p)));
-      later.push(...waiting.filter((p) => missing.has(idOf(p))));
-      // Nothing was written: the ones whose target exists go again at once.
-      waiting = ready;
+      return later;
+    };
+    let left = batch;
+    try {
+      const outcome = await retryUntil(
+        clock.now() + maxWaitMillis,
+        async () => {
+          left = await attempt(left);
+          return { done: left.length === 0, value: left };
+        },
+        clock,
+        RETRY_BACKOFF(this.#options.initialBackoffMillis ?? 100),
+      );
+      if (outcome.done) return { stored, failed: 0 };
+    } catch (error) {
+      fail(left, (error as Error).message);
+      return { stored, failed: left.length };
     }
-    return { stored, failed: 0 };
+    const ids = [...new Set(left.map(idOf))].slice(0, 3).join(", ");
+    fail(left, `the ${target}(s) ${ids} were not stored in ${backend.display} within ${Math.round(maxWaitMillis / 1000)} s`);
+    return { stored, failed: left.length };
   }
 }

@@ -1,3 +1,4 @@
+import { retryUntil } from "../../http/backoff.js";
 import type { Clock } from "../../http/clock.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import { readAllPages, type PhoenixBackend } from "../../store/backend.js";
@@ -48,16 +49,21 @@ export async function readTraceSpans(
   if (timeout <= 0) return { spans: await read(), settled: true };
   const settle = options.wait?.settleMillis ?? DEFAULT_SETTLE_MILLIS;
   const { clock } = options;
-  const deadline = clock.now() + timeout;
   return keepingProcessAlive(async () => {
     let previous = -1;
-    for (;;) {
-      const spans = await read();
-      if (spans.length === previous && spans.some((s) => s.parent_id === null)) return { spans, settled: true };
-      if (clock.now() + settle > deadline) return { spans, settled: false };
-      previous = spans.length;
-      await clock.sleep(settle);
-    }
+    // A poll at a fixed interval: the trace is stored once two reads `settle` apart agree.
+    const outcome = await retryUntil(
+      clock.now() + timeout,
+      async () => {
+        const spans = await read();
+        const stable = spans.length === previous && spans.some((s) => s.parent_id === null);
+        previous = spans.length;
+        return { done: stable, value: spans };
+      },
+      clock,
+      { initialBackoffMillis: settle, maxBackoffMillis: settle, multiplier: 1, jitter: "none" },
+    );
+    return { spans: outcome.value, settled: outcome.done };
   });
 }
 
