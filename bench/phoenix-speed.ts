@@ -20,7 +20,8 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startPhoenixServer } from "../test/servers/phoenix-server.js";
@@ -67,7 +68,12 @@ interface Run {
   stored: number;
   storedRows: number;
   accepted: number;
+  /** First span ended (sustained) or burst handed over (shutdown called) → last span stored. */
   drainPhoenixSeconds: number;
+  /** Hand-over done → first request at the server. */
+  firstRequestPhoenixSeconds: number;
+  /** First request → last answer, no request of the path's route in flight (the route's worker had nothing to do). */
+  routeIdlePhoenixSeconds: number;
   rejectedAtCapacity: number;
   clientDisconnects: number;
   peakQueueDepth: number;
@@ -126,6 +132,18 @@ async function runOne(scenario: Scenario, round: number, path: PathName): Promis
   }
   server.events.off("spans", onSpans);
   const rows = server.spans();
+  // Phoenix time of an epoch instant: the server's clock started at `origin`.
+  const origin = now() - (server.speed?.now() ?? 0) * TIME_SCALE;
+  const model = (epoch: number) => (epoch - origin) / TIME_SCALE;
+  const route = path.startsWith("rest") ? "rest" : "otlp";
+  const mine = (server.speed?.answers ?? []).filter((a) => a.route === route).sort((a, b) => a.arrivedAt - b.arrivedAt);
+  let idle = 0;
+  let busyUntil = mine[0]?.arrivedAt ?? 0;
+  for (const a of mine) {
+    if (a.arrivedAt > busyUntil) idle += a.arrivedAt - busyUntil;
+    busyUntil = Math.max(busyUntil, a.answeredAt);
+  }
+  const handedOverAt = producer ? (scenario.rate === undefined ? producer.firstEndAt + producer.produceMillis : producer.firstEndAt) : 0;
   const stored = new Set(rows.map((s) => s.context.span_id)).size;
   const answers = server.speed?.answers ?? [];
   const run: Run = {
@@ -136,7 +154,9 @@ async function runOne(scenario: Scenario, round: number, path: PathName): Promis
     stored,
     storedRows: rows.length,
     accepted: server.counters.spansAccepted,
-    drainPhoenixSeconds: producer ? phoenixSeconds(lastStoredAt - producer.firstEndAt) : NaN,
+    drainPhoenixSeconds: producer ? phoenixSeconds(lastStoredAt - handedOverAt) : NaN,
+    firstRequestPhoenixSeconds: producer && mine[0] ? (mine[0].arrivedAt - model(handedOverAt)) / 1000 : NaN,
+    routeIdlePhoenixSeconds: idle / 1000,
     rejectedAtCapacity: server.counters.rejectedAtCapacity,
     clientDisconnects: server.counters.clientDisconnects,
     peakQueueDepth: server.counters.peakQueueDepth,
@@ -187,6 +207,7 @@ function whereLost(run: Run): string {
   const parts: string[] = [];
   if (neverExported > 0) parts.push(`onEnd queue-full ${int(neverExported)} (silent)`);
   if (b.exportFailed > 0) parts.push(`export failed ${int(b.exportFailed)}`);
+  if (p.shutdownError) parts.push(`shutdown() rejected: ${p.shutdownError}`);
   return parts.join(", ") || (lost === 0 ? "–" : `unaccounted ${int(lost)}`);
 }
 
@@ -205,7 +226,8 @@ function row(run: Run): string {
     whereLost(run),
     sec(phoenixSeconds(p.shutdownMillis)),
     sec(run.drainPhoenixSeconds),
-    `${sec(ideal)} → ${(100 * ratio).toFixed(0)}%`,
+    `${sec(ideal)} → ${(100 * ratio).toFixed(0)}% / ${(100 * (ideal / (run.drainPhoenixSeconds - run.firstRequestPhoenixSeconds))).toFixed(0)}%`,
+    `${sec(run.firstRequestPhoenixSeconds)} / ${sec(run.routeIdlePhoenixSeconds)}`,
     `${int(run.rejectedAtCapacity)}${retried !== undefined ? ` / ${int(retried)}` : ""}`,
     `${mib(p.peakRssBytes)} (+${mib(p.peakRssBytes - p.rssBaselineBytes)})`,
     mib(p.peakHeapUsedBytes),
@@ -214,8 +236,8 @@ function row(run: Run): string {
 }
 
 const HEADER =
-  "| path | handed over | stored | lost | where lost | shutdown returned (s) | drained (s) | ideal at 100/s → rate reached | 503s / retried | peak RSS MiB (+over start) | peak heap MiB | span.end() p50 / p99 / max µs |\n" +
-  "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|";
+  "| path | handed over | stored | lost | where lost | shutdown returned (s) | drained (s) | ideal at 100/s → rate reached (from hand-over / from first request) | first request after / route idle (s) | 503s / retried | peak RSS MiB (+over start) | peak heap MiB | span.end() p50 / p99 / max µs |\n" +
+  "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|";
 
 function transportTable(runs: Run[]): string {
   const lines = ["| scenario | path | shutdown returned (s) | stored | lost | OTLP 503s | retried | REST stalls / longest answer (s) |", "|---|---|---:|---:|---:|---:|---:|---:|"];
@@ -243,7 +265,7 @@ function report(runs: Run[], startedAt: Date, wallSeconds: number, load: number[
     `- Node ${process.version}; OpenTelemetry comparison: \`@opentelemetry/sdk-trace-base\` 2.x \`BatchSpanProcessor\` (defaults: queue 2,048, batch 512, 5 s) + \`otel2-exporter-trace-otlp-proto\`.`,
     `- Time scale ${TIME_SCALE}: every Phoenix duration × ${TIME_SCALE}, every rate ÷ ${TIME_SCALE} (100 spans/s stored = ${int(STORAGE_RATE / TIME_SCALE)}/s wall). The exporters' time options (request timeout, progress timeout, retry backoffs, batch delays; BSP's 5 s / 30 s and OTLP's 10 s) are scaled alike. **Times below are Phoenix seconds** (wall ÷ ${TIME_SCALE}); CPU-bound work in the producer (mapping, encoding, the tight loop) is not scaled, so it weighs ${int(1 / TIME_SCALE)}× more in Phoenix seconds than it would at real speed.`,
     `- Server seeds: scenario seed + 1000 × round (${SCENARIOS.map((s) => `${s.name} ${s.seed}`).join(", ")}); the same seed for every path of a scenario. Spans: ~1.5 KB OpenInference LLM spans, the same ids and text in every path (bench/phoenix-speed/spans.ts).`,
-    `- Each run: a fresh server and a fresh producer process (\`node --import tsx\`), warmed up first with ${int(WARMUP_SPANS)} spans through the same path to a second server that answers at once (modules loaded, JIT warm; not measured); spans ended in a tight loop (bursts) or paced (sustained), then \`shutdown()\` at once. Lost = handed over − distinct span ids stored once the server has drained (nothing queued, nothing stored for 30 Phoenix s). Drained = first span ended → last span stored; \"rate reached\" = (stored ÷ 100/s) ÷ drained (goal ≥ 95%). Spool paths use a fresh temp directory.`,
+    `- Each run: a fresh server and a fresh producer process (\`node --import tsx\`), warmed up first with ${int(WARMUP_SPANS)} spans through the same path to a second server that answers at once (modules loaded, JIT warm; not measured); spans ended in a tight loop (bursts) or paced (sustained), then \`shutdown()\` at once. Lost = handed over − distinct span ids stored once the server has drained (nothing queued, nothing stored for 30 Phoenix s). Drained = burst handed over (the tight loop done, \`shutdown()\` called; for the sustained run: first span ended) → last span stored; \"rate reached\" = (stored ÷ 100/s) ÷ drained (goal ≥ 95%). \"First request after\": hand-over → the first request at the server; \"route idle\": between the first request and the last answer, time with no request of the path's route (REST or OTLP) in flight at the server, i.e. time the exporter left Phoenix's ingest worker without work. Shutdown returned: from the \`shutdown()\` call. 503s: OTLP answers at capacity (server count); retried: our stats(). Spool paths use a fresh temp directory.`,
     "",
   ];
   for (const scenario of SCENARIOS) {
@@ -280,6 +302,7 @@ for (let round = 0; round < ROUNDS; round++) {
       );
       if (!p) process.stdout.write(run.stderrTail + "\n");
       writeFileSync(OUT, report(runs, startedAt, (performance.now() - started) / 1000, load));
+      writeFileSync(join(tmpdir(), "phoenix-speed-runs.json"), JSON.stringify(runs.map((r) => ({ ...r, scenario: r.scenario.name })), null, 1));
     }
   }
 }

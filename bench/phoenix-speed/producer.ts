@@ -51,6 +51,8 @@ export interface ProducerResult {
   stats?: unknown;
   /** BSP path: spans the OTLP exporter got an answer for (success / failure). */
   bsp?: { exportedOk: number; exportFailed: number; exportCalls: number };
+  /** shutdown() rejected with this. */
+  shutdownError?: string;
   /** Process warnings raised (code: first message). */
   warnings: Record<string, string>;
   achievedRatePerSecond?: number;
@@ -60,6 +62,9 @@ const job = JSON.parse(process.argv[2]!) as ProducerJob;
 const scaled = (millis: number) => Math.max(1, Math.round(millis * job.timeScale));
 
 const warnings: Record<string, string> = {};
+process.on("unhandledRejection", (reason) => {
+  warnings.unhandledRejection ??= reason instanceof Error ? reason.message : String(reason);
+});
 process.on("warning", (w) => {
   const code = (w as { code?: string }).code ?? w.name;
   warnings[code] ??= w.message.slice(0, 300);
@@ -164,7 +169,11 @@ sample();
 
 // ---- shutdown right after
 const shutdownStarted = performance.now();
-await processor.shutdown();
+// BatchSpanProcessor's shutdown rejects when its last export failed (e.g. a timeout): recorded, not fatal.
+let shutdownError: string | undefined;
+await processor.shutdown().catch((error: unknown) => {
+  shutdownError = error instanceof Error ? error.message : String(error);
+});
 const shutdownMillis = performance.now() - shutdownStarted;
 const shutdownReturnedAt = performance.timeOrigin + performance.now();
 sample();
@@ -185,6 +194,7 @@ const result: ProducerResult = {
   peakHeapUsedBytes: peakHeap,
   ...(ours ? { stats: ours.exporter.stats() } : { bsp }),
   warnings,
+  ...(shutdownError ? { shutdownError } : {}),
   ...(job.ratePerSecond !== undefined ? { achievedRatePerSecond: handedOver / (produceMillis / 1000) } : {}),
 };
 if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
