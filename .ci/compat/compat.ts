@@ -14,7 +14,7 @@
  * any cell of the matrix fails.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { startPhoenixServer, type PhoenixTestServer } from "../../test/servers/phoenix-server.js";
@@ -145,7 +145,9 @@ function cleanEnv(line: NodeLine, extra: Record<string, string> = {}): NodeJS.Pr
     if (/^(npm_|OTEL_|PHOENIX_|OPENINFERENCE_|NODE_OPTIONS$|NODE_PATH$)/i.test(key)) continue;
     env[key] = value;
   }
-  env.PATH = [line.dir, process.env.PATH ?? ""].join(delimiter);
+  // The machine's own line keeps PATH as it is (the same npm as the clone's).
+  const machine = realpathSync(process.execPath) === realpathSync(join(line.dir, "node"));
+  env.PATH = machine ? (process.env.PATH ?? "") : [line.dir, process.env.PATH ?? ""].join(delimiter);
   // npm's defaults, said out loud in case a user or global npmrc changes them.
   env.npm_config_legacy_peer_deps = "false";
   env.npm_config_force = "false";
@@ -201,9 +203,16 @@ function installProblems(output: string): string[] {
   return problems;
 }
 
-/** npm's warnings that are not problems, once each (shown, not judged). */
+/**
+ * npm's warnings that are not problems, once each (shown, not judged); the
+ * install-scripts notice (npm 11 runs no dependency's install script it was
+ * not told to allow) shrinks to the packages it names.
+ */
 function npmWarnings(output: string): string[] {
-  return [...new Set(output.split("\n").map((l) => l.trim()).filter((l) => /^npm warn /i.test(l) && !/^npm warn [\w-]+$/i.test(l)))];
+  const lines = output.split("\n").map((l) => l.trim());
+  const scripts = lines.filter((l) => /^npm warn install-scripts +\S+@\S+ \(/.test(l)).map((l) => l.replace(/^npm warn install-scripts +/, ""));
+  const other = lines.filter((l) => /^npm warn /i.test(l) && !/^npm warn install-scripts\b/i.test(l) && !/^npm warn [\w-]+$/i.test(l));
+  return [...new Set([...other, ...(scripts.length > 0 ? [`npm warn install-scripts: not run, not allowed by allowScripts: ${scripts.join("; ")}`] : [])])];
 }
 
 async function waitForProject(server: PhoenixTestServer, project: string, count: number): Promise<void> {
@@ -387,7 +396,7 @@ async function main(): Promise<void> {
             const failures: string[] = [];
             if (app.code !== 0) failures.push(`app exited ${app.code ?? app.signal}${app.timedOut ? " (timed out)" : ""}`);
             else if (!app.stdout.includes('"ok":true')) failures.push("app printed no ok line");
-            if (app.stderr.trim() !== "") failures.push(`app wrote to stderr:\n${indent(app.stderr, "  ")}`);
+            if (app.stderr.trim() !== "") failures.push(`app wrote to stderr: ${app.stderr.trim().split("\n")[0]!.slice(0, 80)}`);
             await waitForProject(server, project, Object.keys(EXPECTED_KINDS).length);
             failures.push(...checkSpans(server, project));
             const kinds = server
@@ -400,7 +409,7 @@ async function main(): Promise<void> {
               format: FORMAT_LABEL[format],
               mode,
               result: failures.length === 0 ? "ok" : "FAIL",
-              detail: failures.length === 0 ? `${kinds} in ${seconds(app.millis)}` : failures[0]!.split("\n")[0]!,
+              detail: failures.length === 0 ? `${kinds} in ${seconds(app.millis)}` : `${failures[0]!}${failures.length > 1 ? ` (+${failures.length - 1} more)` : ""}`,
             });
             if (failures.length > 0) {
               console.log(`  FAIL node ${line.major} · ${generation.label} · ${format} · ${mode} (project ${project})`);
