@@ -171,6 +171,50 @@ function checkSame(response: ResponseText, asked: Extract<AskedFor, { kind: "sam
   return [finding(response, opening(response), `the question asks whether ${a} and ${b} share the same ${asked.attribute}; ${facts}, so the answer is "${same ? "yes" : "no"}"`)];
 }
 
+const QUESTION_WORDS: ReadonlySet<string> = new Set(["which", "what", "who", "whom", "whose"]);
+
+/**
+ * The candidate the answer picks must be the one the context says the
+ * question's words of: "Which species is native to South America?" is
+ * answered by the species whose sentences say "South America".
+ */
+function checkChoice(response: ResponseText, asked: Extract<AskedFor, { kind: "choice" }>, context: ContextIndex): Finding[] {
+  const [a, b] = asked.options;
+  const stemsA = keyStems(a);
+  const stemsB = keyStems(b);
+  const onlyA = stemsA.filter((s) => !stemsB.includes(s));
+  const onlyB = stemsB.filter((s) => !stemsA.includes(s));
+  const says = (only: readonly string[]): boolean => only.length > 0 && response.tokens.some((t) => only.includes(t.stem));
+  const saysA = says(onlyA);
+  const saysB = says(onlyB);
+  if (saysA === saysB) return [];
+  const aboutA = sentencesAbout(a, context);
+  const aboutB = sentencesAbout(b, context);
+  if (aboutA.length === 0 || aboutB.length === 0 || aboutA.some((s) => aboutB.includes(s))) return [];
+  const asking = tokenize(asked.asked)
+    .filter((t) => !STOPWORDS.has(t.norm) && !LIGHT_WORDS.has(t.stem) && !QUESTION_WORDS.has(t.norm))
+    .map((t) => t.stem);
+  // "Which species ..." names the kind both candidates are: it tells them apart from nothing.
+  const kind = /^\s*(?:which|what)\s+(\S+)/i.exec(asked.asked)?.[1];
+  if (kind !== undefined) asking.splice(0, asking[0] === tokenize(kind)[0]?.stem ? 1 : 0);
+  const states = (sentences: readonly ContextSentence[], stem: string): boolean => sentences.some((s) => mentions(s.vocabulary, stem));
+  // Only words the context says of one candidate tell them apart.
+  const ofA = asking.filter((s) => states(aboutA, s) && !states(aboutB, s));
+  const ofB = asking.filter((s) => states(aboutB, s) && !states(aboutA, s));
+  // "A is not ..." picks B.
+  const picksA = saysA !== isNegated(response.tokens);
+  const [picked, other, pickedWords, otherWords] = picksA ? [a, b, ofA, ofB] : [b, a, ofB, ofA];
+  if (pickedWords.length > 0 || otherWords.length === 0) return [];
+  const words = [...new Set(otherWords)].slice(0, 3).join(", ");
+  return [
+    finding(
+      response,
+      opening(response),
+      `the question asks which of ${a} and ${b}${asked.asked.trim() === "" ? "" : ` ${asked.asked.trim().replace(/^(?:which|what|who)\s+/i, "")}`}; the context says that (${words}) of ${other}, not of ${picked}`,
+    ),
+  ];
+}
+
 /** Names of the answer the question does not already give. */
 function newNames(parts: AnswerParts, query: QueryFacts): EntityMention[] {
   return parts.entities.filter((e) => !e.keyTokens.every((t) => query.stems.has(t.stem)));
@@ -216,5 +260,7 @@ export function checkQuestion(
   if (query === undefined || asked === undefined || comparisonJudged) return [];
   if (asked.kind === "both") return checkBoth(response, asked, context);
   if (asked.kind === "same") return checkSame(response, asked, context);
+  // A comparison the context could not settle ("more members") is not settled by words either.
+  if (asked.kind === "choice") return query.comparison === undefined ? checkChoice(response, asked, context) : [];
   return checkAskedType(response, asked, query, parts);
 }

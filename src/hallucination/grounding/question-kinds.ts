@@ -3,7 +3,8 @@
  * year ("what year", "when"), a town-sized place ("what city", "county
  * seat"), a person ("who directed ..."), whether two things are both
  * something ("Are A and B both American?"), or whether they share something
- * ("Do A and B have the same nationality?").
+ * ("Do A and B have the same nationality?"), or which of two candidates
+ * fits ("Which species, A or B, is native to South America?").
  */
 import { stem } from "./stem.js";
 import { nationalityOf } from "./synonyms.js";
@@ -14,7 +15,9 @@ export type AskedFor =
   | { readonly kind: "town"; readonly unit: string }
   | { readonly kind: "person" }
   | { readonly kind: "both"; readonly options: readonly [string, string]; readonly attribute: string }
-  | { readonly kind: "same"; readonly options: readonly [string, string]; readonly attribute: string };
+  | { readonly kind: "same"; readonly options: readonly [string, string]; readonly attribute: string }
+  /** "Which species, A or B, is native to South America?": `asked` is the question without its options. */
+  | { readonly kind: "choice"; readonly options: readonly [string, string]; readonly asked: string };
 
 const COUNT = /^\s*(?:\w+\s+){0,3}?how\s+(?:many|much)\b/i;
 const YEAR = /\b(?:what|which)\s+year\b|^\s*(?:in\s+)?when\b/i;
@@ -70,6 +73,22 @@ function sameThing(question: string): AskedFor | undefined {
   return parsed === undefined ? undefined : { kind: "same", options: parsed.options, attribute: attribute.trim().toLowerCase() };
 }
 
+const WHICH = /^\s*(?:which|what|who)\b/i;
+
+/** "..., A or B?" or "..., A or B, ...": the candidates sit between commas (or a comma and the end). */
+function choiceOf(query: string): AskedFor | undefined {
+  if (!WHICH.test(query)) return undefined;
+  const question = query.trim().replace(/[?.!\s]+$/, "");
+  const segments = question.split(",");
+  const at = segments.findIndex((segment, i) => i > 0 && / or /.test(segment));
+  const segment = segments[at];
+  if (segment === undefined || at === -1) return undefined;
+  const [a, b, ...more] = segment.split(" or ").map((option) => option.trim());
+  if (a === undefined || b === undefined || more.length > 0 || a === "" || b === "") return undefined;
+  const asked = [...segments.slice(0, at), ...segments.slice(at + 1)].join(",");
+  return { kind: "choice", options: [a, b], asked };
+}
+
 export function readAskedFor(query: string): AskedFor | undefined {
   const both = BOTH_AFTER.exec(query);
   if (both !== null) {
@@ -79,6 +98,8 @@ export function readAskedFor(query: string): AskedFor | undefined {
   if (bothFirst !== undefined) return bothFirst;
   const same = sameThing(query);
   if (same !== undefined) return same;
+  const choice = choiceOf(query);
+  if (choice !== undefined) return choice;
   if (COUNT.test(query)) return { kind: "count" };
   if (YEAR.test(query)) return { kind: "year" };
   const town = TOWN.exec(query);
