@@ -79,8 +79,10 @@ export function findNegationFlip(
       let weight = 0;
       // What is said (the predicate) identifies the clause better than whom it is said of.
       for (const s of predicateStems) if (clause.stems.has(s)) (overlap++, (weight += 2));
+      const saying = overlap;
       for (const s of nameStems) if (clause.stems.has(s)) (overlap++, weight++);
-      if (overlap < needed || weight < bestWeight) continue;
+      // A clause that only names the subject ("Advanced Micro Devices, Inc. is ...") says nothing to agree with.
+      if (saying === 0 || overlap < needed || weight < bestWeight) continue;
       if (weight > bestWeight) {
         bestWeight = weight;
         agreeing = false;
