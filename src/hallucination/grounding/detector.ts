@@ -6,7 +6,8 @@
  * Score: the findings combine as independent evidence,
  * `score = 1 - Π(1 - strength_i)`, with strengths 0.9 for a name, number,
  * date or comparison the context does not support and for a claim the
- * context does not mention at all, 0.85 for a negation flip, 0.8 for names
+ * context does not mention at all, 0.85 for a negation flip and for an
+ * answer that does not give what the question asks, 0.8 for names
  * or figures the context never relates to each other, 0.75 for a name
  * attached to facts the context gives about someone else, 0.6-0.7 for an
  * unsupported word or phrase. With no finding the score is
