@@ -6,7 +6,8 @@ import type { SpanType } from "./span-types.js";
 import type { TraceWaitOptions } from "./comparison/read-traces.js";
 import type { MetricDirection, TraceComparison } from "./comparison/types.js";
 import type { ExportProgress, ExportSummary } from "./transfer/export-traces.js";
-import type { ImportProgress, ImportSummary, NewIdsOption } from "./transfer/import-traces.js";
+import type { ImportFileOptions } from "./transfer/import-options.js";
+import type { ImportSummary } from "./transfer/import-traces.js";
 import type { PhoenixSpanExporter } from "../exporter/exporter.js";
 
 /**
@@ -85,28 +86,16 @@ export interface ExportTraceOptions {
   onProgress?: (progress: ExportProgress) => void;
 }
 
-export interface ImportTracesOptions {
+export interface ImportTracesOptions extends ImportFileOptions {
   /** Project name or global id to import into; default the connected project. A new name is created. */
   projectId?: string;
   /**
-   * Give the copy new trace and span ids (parents and annotation targets
-   * follow). Needed to copy traces onto a server that stores them already, in
-   * any project: Phoenix refuses a span id it stores anywhere. `true` derives
-   * them under a random seed (a new copy each run; a resumed import keeps its
-   * seed); `{ seed }` under yours (the same copy each run).
+   * Send through this exporter (e.g. one with a spool). Default the
+   * connector's pipeline when it was given one (its `exporter`, or a shared
+   * `PhoenixSpanProcessor`'s), else a new exporter on connect()'s endpoint
+   * with the connector's `retry`, shut down at the end.
    */
-  newIds?: NewIdsOption;
-  /** Continue an interrupted import of the file (its progress file) instead of refusing to start over. */
-  resume?: boolean;
-  /** Start over, replacing an interrupted import's progress file. */
-  restart?: boolean;
-  /** Where the progress is kept; default `<file>.import-progress.json`. */
-  progressFile?: string;
-  /** Spans per chunk, the unit of progress and resumption; default 500. */
-  spansPerChunk?: number;
-  /** Send through this exporter (e.g. one with a spool); default a new one on the connector's endpoint, shut down at the end. */
   exporter?: PhoenixSpanExporter;
-  onProgress?: (progress: ImportProgress) => void;
 }
 
 /**

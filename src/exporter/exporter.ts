@@ -20,6 +20,7 @@ import { RETRY_DEFAULTS, type RetryPolicy } from "../http/retrying-transport.js"
 import { REAL_CLOCK, type Clock } from "../http/clock.js";
 import { integerOption } from "./validate.js";
 import { joinExit, leaveExit, type ExitParticipant } from "./exit-participants.js";
+import { TRACE_PROJECTS } from "./project-router.js";
 
 /** What tests inject: the clock of retries and probe pauses. Not part of the options users see. */
 export interface ExporterRuntime {
@@ -98,7 +99,7 @@ export class PhoenixSpanExporter implements SpanExporter {
       sink: this.#sink,
       map: (span) => mapSpan(span, mapping),
       prepare,
-      projectOf: project.explicit ? () => project.name : projectFromResource(project.name),
+      projectOf: routedByTrace(project.explicit ? () => project.name : projectFromResource(project.name)),
       maxSpansPerRequest,
       maxRequestBytes: limits.maxRequestBytes,
       concurrency,
@@ -286,6 +287,11 @@ function spoolOption(options: PhoenixSpanExporterOptions, counters: DeliveryCoun
       diag.error(`phoenix-connector: ${records} damaged records in the spool file ${file} failed their checksum; skipped.`);
     },
   });
+}
+
+/** A trace registered with the project router (a connector job's) goes to its project; any other span as `otherwise` says. */
+function routedByTrace(otherwise: (span: ReadableSpan) => string): (span: ReadableSpan) => string {
+  return (span) => TRACE_PROJECTS.projectOf(span.spanContext().traceId) ?? otherwise(span);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { PhoenixBackend } from "../../store/backend.js";
 import { openBackend } from "../../connector/backend/open-backend.js";
 import { exportTraces, type ExportSelection } from "../../connector/transfer/export-traces.js";
-import { windowTime } from "../../connector/transfer/window-time.js";
+import { exportWindow } from "../../connector/transfer/transfer.js";
 import { REAL_CLOCK } from "../../http/clock.js";
 import { connectionFromFlags, globalFlags, projectFromFlags } from "../global-options.js";
 import { secondsToMillis } from "../option-parsers.js";
@@ -42,11 +42,7 @@ export function registerExportCommand(program: Command, { output }: CliContext):
         selection = { project: project.name, traceIds: flags.trace.map((id) => id.trim().toLowerCase()) };
       } else {
         if (!project.named) throw new CliUsageError("Say what to export: --trace <id...>, or --project <name> [--since <time>] [--until <time>].");
-        const now = Date.now();
-        const start = flags.since === undefined ? undefined : windowTime(flags.since, "--since", now);
-        const end = flags.until === undefined ? undefined : windowTime(flags.until, "--until", now);
-        if (start && end && end.getTime() <= start.getTime()) throw new CliUsageError("--until must be after --since.");
-        selection = { project: project.name, ...(start ? { start } : {}), ...(end ? { end } : {}) };
+        selection = { project: project.name, ...exportWindow({ start: flags.since, end: flags.until }, { start: "--since", end: "--until" }) };
       }
       const toStdout = flags.output === "-";
       const backend = openBackend(connectionFromFlags(global, output));

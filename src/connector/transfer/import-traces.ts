@@ -21,6 +21,7 @@ import {
   type ImportCheckpoint,
   type ImportCounts,
 } from "./import-checkpoint.js";
+import type { ImportOptions, NewIdsOption } from "./import-options.js";
 import { TRACE_FILE_FORMAT, TRACE_FILE_VERSION, TraceFileLineError, parseTraceFileLine, type TraceFileHeader } from "./trace-file-format.js";
 
 /** Where an import sends: the exporter's delivery for spans, the connector's annotation queue for annotations. */
@@ -33,32 +34,6 @@ export interface ImportDestination {
   sendAnnotations<T extends PhoenixAnnotationTarget>(target: T, annotations: ReadonlyArray<PhoenixAnnotationDataOf[T]>): Promise<{ stored: number; failed: number }>;
   /** What is wrong with delivery right now (Phoenix unreachable…), while spans wait; undefined when nothing. */
   trouble?(): string | undefined;
-}
-
-/** New ids for the copy: `true` derives them under a random seed, `{ seed }` under yours (reproducible). */
-export type NewIdsOption = boolean | { seed: string };
-
-export interface ImportOptions {
-  /** The project name to import into. */
-  project: string;
-  newIds?: NewIdsOption;
-  /** Continue an interrupted import of this file from its progress file. */
-  resume?: boolean;
-  /** Ignore (and replace) the progress file of an interrupted import, starting over. */
-  restart?: boolean;
-  /** Where progress is kept. Default `<file>.import-progress.json`. */
-  progressFile?: string;
-  /** Spans per chunk: the unit of progress and of resumption. Default 500. */
-  spansPerChunk?: number;
-  onProgress?: (progress: ImportProgress) => void;
-}
-
-export interface ImportProgress {
-  bytesDone: number;
-  bytesTotal: number;
-  counts: ImportCounts;
-  /** Set while spans wait for Phoenix (unreachable, refusing the key…). */
-  waiting?: string;
 }
 
 export interface ImportSummary extends ImportCounts {

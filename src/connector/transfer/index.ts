@@ -3,11 +3,9 @@ export {
   importTraceFile,
   DUPLICATES_EXPLAINED,
   type ImportDestination,
-  type ImportOptions,
-  type ImportProgress,
   type ImportSummary,
-  type NewIdsOption,
 } from "./import-traces.js";
+export type { ImportOptions, ImportFileOptions, ImportProgress, NewIdsOption } from "./import-options.js";
 export type { ImportCounts } from "./import-checkpoint.js";
 export {
   TRACE_FILE_FORMAT,
@@ -19,4 +17,5 @@ export {
 } from "./trace-file-format.js";
 export { IdRemapper } from "./id-remapper.js";
 export { windowTime } from "./window-time.js";
+export { exportWindow } from "./transfer.js";
 export { PhoenixTraceFileError, PhoenixImportInterruptedError } from "./errors.js";

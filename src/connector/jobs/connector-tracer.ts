@@ -18,8 +18,8 @@ import {
   type TimeInput,
   type Tracer,
 } from "@opentelemetry/api";
-import type { ReadableSpan, TimedEvent } from "../mapping/readable-span.js";
-import type { SpanProcessor } from "../exporter/otel-contract.js";
+import type { ReadableSpan, TimedEvent } from "../../mapping/readable-span.js";
+import type { SpanProcessor } from "../../exporter/otel-contract.js";
 
 const SCOPE = { name: "phoenix-connector" } as const;
 
