@@ -95,3 +95,13 @@ export function anyValueToJs(value: OtlpAnyValue | undefined): unknown {
   if (value.bytes_value !== undefined) return value.bytes_value;
   return undefined;
 }
+
+/** Encodes an OTLP/HTTP protobuf trace request (the inverse of decodeOtlpTraceRequest: ids as base64, 64-bit numbers as decimal strings). */
+export function encodeOtlpTraceRequest(request: OtlpRequest): Uint8Array {
+  return Request.encode(Request.fromObject(request)).finish();
+}
+
+/** Hex ids as the base64 strings encodeOtlpTraceRequest expects. */
+export function hexToBase64(hex: string): string {
+  return Buffer.from(hex, "hex").toString("base64");
+}

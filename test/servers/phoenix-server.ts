@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { gunzipSync, inflateSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { gunzipSync, gzipSync, inflateSync } from "node:zlib";
 import { anyValueToJs, base64ToHex, decodeOtlpTraceRequest, type OtlpKeyValue } from "./otlp-proto.js";
 import { schemaValidator, validationDetail } from "./phoenix-schema.js";
 import {
@@ -13,6 +14,19 @@ import {
   type StoredAnnotation,
   type StoredSpan,
 } from "./phoenix-store.js";
+import {
+  IngestQueue,
+  OtlpIngestWorker,
+  RestIngestWorker,
+  realClock,
+  resolveSpeed,
+  wallRates,
+  type ModelAnswer,
+  type PhoenixSpeedConfig,
+  type PhoenixSpeedOption,
+} from "./phoenix-speed.js";
+
+export type { PhoenixSpeedOption, PhoenixSpeedOptions, PhoenixSpeedConfig } from "./phoenix-speed.js";
 
 /**
  * A Phoenix-compatible server on 127.0.0.1 for tests: the REST routes this
@@ -53,6 +67,64 @@ export interface PhoenixTestServerOptions {
    * FastAPI's HTTPException form, which Phoenix's own JS client parses too). Default `"object"`.
    */
   rejectionFormat?: "object" | "detail-string";
+  /**
+   * Answer and store at Phoenix's measured speed under load (see
+   * phoenix-speed.ts and SPEED.md): `"phoenix"` for real time, or options
+   * such as `{ timeScale: 0.01, seed: 42, maxSpansQueueSize: 100 }`.
+   * Default: answer at once.
+   */
+  speed?: PhoenixSpeedOption;
+}
+
+/** Counters kept in every mode; live values. */
+export interface PhoenixServerCounters {
+  /** Spans of answered 202 (REST) and 200 (OTLP) requests, new ones only. */
+  readonly spansAccepted: number;
+  readonly spansAcceptedRest: number;
+  readonly spansAcceptedOtlp: number;
+  /** Spans stored (readable). */
+  readonly spansStored: number;
+  /** Spans accepted and not stored yet. */
+  readonly queueDepth: number;
+  readonly peakQueueDepth: number;
+  /** OTLP requests answered 503 because the ingest queue was full. */
+  readonly rejectedAtCapacity: number;
+  /** Requests whose client closed the connection before the answer (they are completed anyway). */
+  readonly clientDisconnects: number;
+}
+
+/** One answer of the speed model, in Phoenix ("model") milliseconds. */
+export interface SpeedAnswer {
+  route: "rest" | "otlp";
+  status: number;
+  /** Spans the request queued. */
+  spans: number;
+  arrivedAt: number;
+  answeredAt: number;
+  /** answeredAt - arrivedAt. */
+  millis: number;
+  /** Held by a REST stall. */
+  stalled: boolean;
+  /** Concurrency the REST worker assumed. */
+  concurrency: number;
+  /** The client had gone before the answer. */
+  clientGone: boolean;
+}
+
+export interface PhoenixSpeedState {
+  /** The figures used, in Phoenix time. */
+  readonly config: PhoenixSpeedConfig;
+  /** The same rates in wall-clock time. */
+  readonly wall: ReturnType<typeof wallRates>;
+  /** Phoenix time now, in milliseconds since the server started. */
+  now(): number;
+  /** Every answer of the REST and OTLP span routes, in order of answer. */
+  readonly answers: SpeedAnswer[];
+  /** REST stalls so far and their total length (Phoenix ms). */
+  readonly restStalls: number;
+  readonly restStalledMillis: number;
+  /** Spans waiting for the writer (what the OTLP capacity check counts). */
+  readonly waitingSpans: number;
 }
 
 /** What a fault rule may do instead of (or around) the normal handling of a request. */
@@ -108,9 +180,15 @@ export interface PhoenixTestServer {
   waitForSpans(count: number, timeoutMillis?: number): Promise<void>;
   /** Requests to the create-spans route. */
   spanRequests(): RecordedRequest[];
-  /** Stops listening and drops every connection (stalled ones included). */
+  /** Live counters: accepted, stored, queue depth, 503s, client disconnects. */
+  readonly counters: PhoenixServerCounters;
+  /** Present in speed mode: the figures used, Phoenix's clock and the answers' times. */
+  readonly speed: PhoenixSpeedState | undefined;
+  /** Stops listening, drops every connection (stalled ones included) and stops every timer. */
   close(): Promise<void>;
 }
+
+const CAPACITY_BODY = readFileSync(new URL("../fixtures/phoenix/otlp-traces-503-at-capacity.txt", import.meta.url));
 
 const NAIVE_TIME_MESSAGE = (field: string) =>
   `Value error, ${field}: timezone-naive timestamp is not allowed; all timestamps must be timezone-aware (e.g., use UTC).`;
@@ -128,9 +206,27 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
   const queueCapacity = options.ingestQueueCapacity ?? 20_000;
   let queued = 0;
   let sequence = 0;
+  let closing = false;
   const stalled = new Set<ServerResponse>();
+  const tally = { acceptedRest: 0, acceptedOtlp: 0, stored: 0, peak: 0, rejected: 0, disconnects: 0 };
+  const waiters = new Set<{ timer: NodeJS.Timeout; reject: (error: Error) => void }>();
+
+  // Speed mode: Phoenix's clock, its two request workers and its ingest queue (phoenix-speed.ts).
+  const speedConfig = options.speed === undefined ? undefined : resolveSpeed(options.speed, options.ingestQueueCapacity);
+  const clock = speedConfig ? realClock(speedConfig.timeScale) : undefined;
+  const restWorker = speedConfig && clock ? new RestIngestWorker(clock, speedConfig) : undefined;
+  const otlpWorker = speedConfig && clock ? new OtlpIngestWorker(clock, speedConfig) : undefined;
+  const ingestQueue =
+    speedConfig && clock
+      ? new IngestQueue<Omit<StoredSpan, "rowId">>(clock, speedConfig.storageSpansPerSecond, speedConfig.writerBatchSpans, (spans) => storeNow(spans))
+      : undefined;
+  const speedAnswers: SpeedAnswer[] = [];
+  const queueDepth = () => (ingestQueue ? ingestQueue.depth : queued);
 
   const server: Server = createServer((req, res) => {
+    // Writing to a socket the client closed must not crash the server.
+    res.on("error", () => undefined);
+    req.on("error", () => undefined);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -163,11 +259,20 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
       action = rule(context);
       if (action) break;
     }
+    let answered = false;
+    let clientGone = false;
     const finish = (status: number) => {
+      answered = true;
       record.status = status;
       requests.push(record);
       events.emit("request", record);
     };
+    res.on("close", () => {
+      if (!answered && !closing && !res.writableFinished) {
+        clientGone = true;
+        tally.disconnects++;
+      }
+    });
     if (action?.kind === "reset") {
       finish(-1);
       req.socket.destroy();
@@ -187,19 +292,47 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
       await new Promise((r) => setTimeout(r, action.millis));
     }
     const answer = await route(req, url, raw, record);
-    if (action?.kind === "lose-response") {
-      finish(-1);
-      req.socket.destroy();
-      return;
-    }
-    send(res, answer.status, answer.body, answer.headers);
-    finish(answer.status);
+    const complete = () => {
+      if (answer.ingest) {
+        if (answer.worker === "otlp") tally.acceptedOtlp += answer.ingest.length;
+        else tally.acceptedRest += answer.ingest.length;
+        insertLater(answer.ingest);
+      }
+      if (action?.kind === "lose-response") {
+        finish(-1);
+        req.socket.destroy();
+        return;
+      }
+      send(res, answer.status, answer.body, answer.headers);
+      finish(answer.status);
+    };
+    const worker = answer.worker === "rest" ? restWorker : answer.worker === "otlp" ? otlpWorker : undefined;
+    if (!worker) return complete();
+    worker.arrive(answer.ingest?.length ?? 0, (model: ModelAnswer) => {
+      speedAnswers.push({
+        route: answer.worker!,
+        status: answer.status,
+        spans: answer.ingest?.length ?? 0,
+        arrivedAt: model.arrivedAt,
+        answeredAt: model.answeredAt,
+        millis: model.answeredAt - model.arrivedAt,
+        stalled: model.stalled,
+        concurrency: model.concurrency,
+        clientGone,
+      });
+      // A request whose client gave up is completed and stored all the same (BEHAVIOUR.md).
+      complete();
+    });
   }
 
   interface Answer {
     status: number;
-    body: string | object;
+    body: string | object | Buffer;
     headers?: Record<string, string>;
+    /** Spans to queue for storage once the request is answered (their ids are already reserved). */
+    ingest?: Array<Omit<StoredSpan, "rowId">>;
+    /** In speed mode, the worker whose timing this answer follows. */
+    worker?: "rest" | "otlp";
   }
 
   async function route(req: IncomingMessage, url: URL, raw: Buffer, record: RecordedRequest): Promise<Answer> {
@@ -225,7 +358,7 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
       const sub = projectRoute[2];
       if (sub === "/spans" && method === "POST") {
         if (options.spanRoute === false) return { status: 404, body: { detail: "Not Found" } };
-        return createSpans(identifier, req, raw, record);
+        return { ...createSpans(identifier, req, raw, record), worker: "rest" };
       }
       const project = store.findProject(identifier);
       if (!project) return projectNotFound(identifier);
@@ -361,20 +494,32 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     const target = store.findProject(identifier, true)!;
     const toStore = spans.map((span) => toStoredSpan(span, target.rowId));
     // A span id is taken as soon as it is accepted, so a quick retry is already a duplicate.
-    insertLater(toStore);
-    return { status: 202, body: { total_received: spans.length, total_queued: spans.length } };
+    for (const span of toStore) store.reserve(span.context.span_id);
+    return { status: 202, body: { total_received: spans.length, total_queued: spans.length }, ingest: toStore };
   }
 
+  function storeNow(spans: Array<Omit<StoredSpan, "rowId">>): void {
+    for (const span of spans) if (store.insertSpan(span)) tally.stored++;
+    events.emit("spans", store.spans.length);
+  }
+
+  const insertTimers = new Set<NodeJS.Timeout | NodeJS.Immediate>();
   function insertLater(spans: Array<Omit<StoredSpan, "rowId">>): void {
-    for (const span of spans) store.reserve(span.context.span_id);
+    if (spans.length === 0) return;
+    if (ingestQueue) {
+      ingestQueue.push(spans);
+      tally.peak = Math.max(tally.peak, ingestQueue.peakDepth);
+      return;
+    }
     queued += spans.length;
+    tally.peak = Math.max(tally.peak, queued);
     const insert = () => {
-      for (const span of spans) store.insertSpan(span);
+      insertTimers.delete(handle);
       queued -= spans.length;
-      events.emit("spans", store.spans.length);
+      storeNow(spans);
     };
-    if (ingestDelay > 0) setTimeout(insert, ingestDelay);
-    else setImmediate(insert);
+    const handle = ingestDelay > 0 ? setTimeout(insert, ingestDelay) : setImmediate(insert);
+    insertTimers.add(handle);
   }
 
   function toStoredSpan(span: Record<string, unknown>, projectRowId: number): Omit<StoredSpan, "rowId"> {
@@ -418,7 +563,7 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     }
     const headerProject = req.headers["x-project-name"];
     const batches: Array<{ project: string; spans: Array<Omit<StoredSpan, "rowId">> }> = [];
-    let count = 0;
+    let spanCount = 0;
     for (const rs of request.resource_spans ?? []) {
       const resource = flattenKeyValues(rs.resource?.attributes ?? []);
       const project =
@@ -448,19 +593,28 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
               attributes: flattenKeyValues(e.attributes ?? []),
             })),
           });
-          count++;
+          spanCount++;
         }
       }
       batches.push({ project, spans });
     }
-    if (queued + count > queueCapacity) return { status: 503, body: "Server is busy", headers: { "content-type": "text/plain" } };
+    // Phoenix checks whether its queue is full when a request arrives, whatever the request's size.
+    const full = ingestQueue ? ingestQueue.waiting >= (speedConfig?.maxSpansQueueSize ?? queueCapacity) : queued + spanCount > queueCapacity;
+    if (full) {
+      tally.rejected++;
+      return { status: 503, body: gzipSync(CAPACITY_BODY), headers: { "content-type": "text/plain; charset=utf-8", "content-encoding": "gzip" } };
+    }
+    const ingest: Array<Omit<StoredSpan, "rowId">> = [];
     for (const batch of batches) {
       const project = store.findProject(batch.project, true)!;
       // OTLP re-sends of stored spans are accepted silently (BEHAVIOUR.md).
-      const fresh = batch.spans.filter((s) => !store.hasSpan(s.context.span_id)).map((s) => ({ ...s, projectRowId: project.rowId }));
-      insertLater(fresh);
+      for (const s of batch.spans) {
+        if (store.hasSpan(s.context.span_id)) continue;
+        store.reserve(s.context.span_id);
+        ingest.push({ ...s, projectRowId: project.rowId });
+      }
     }
-    return { status: 200, body: "", headers: { "content-type": "application/x-protobuf" } };
+    return { status: 200, body: "", headers: { "content-type": "application/x-protobuf" }, ingest, worker: "otlp" };
   }
 
   function getSpans(projectRowId: number, url: URL): Answer {
@@ -596,6 +750,51 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     }));
   }
 
+  const counters: PhoenixServerCounters = {
+    get spansAccepted() {
+      return tally.acceptedRest + tally.acceptedOtlp;
+    },
+    get spansAcceptedRest() {
+      return tally.acceptedRest;
+    },
+    get spansAcceptedOtlp() {
+      return tally.acceptedOtlp;
+    },
+    get spansStored() {
+      return tally.stored;
+    },
+    get queueDepth() {
+      return queueDepth();
+    },
+    get peakQueueDepth() {
+      return Math.max(tally.peak, ingestQueue?.peakDepth ?? 0);
+    },
+    get rejectedAtCapacity() {
+      return tally.rejected;
+    },
+    get clientDisconnects() {
+      return tally.disconnects;
+    },
+  };
+  const speedState: PhoenixSpeedState | undefined =
+    speedConfig && clock && restWorker && ingestQueue
+      ? {
+          config: speedConfig,
+          wall: wallRates(speedConfig),
+          now: () => clock.now(),
+          answers: speedAnswers,
+          get restStalls() {
+            return restWorker.stalls;
+          },
+          get restStalledMillis() {
+            return restWorker.stalledMillis;
+          },
+          get waitingSpans() {
+            return ingestQueue.waiting;
+          },
+        }
+      : undefined;
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
 
@@ -615,24 +814,48 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     waitForSpans(count: number, timeoutMillis = 5_000) {
       if (store.spans.length >= count) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          events.off("spans", onSpans);
-          reject(new Error(`timed out waiting for ${count} spans; ${store.spans.length} stored`));
-        }, timeoutMillis);
+        const waiter = {
+          timer: setTimeout(() => {
+            events.off("spans", onSpans);
+            waiters.delete(waiter);
+            reject(new Error(`timed out waiting for ${count} spans; ${store.spans.length} stored`));
+          }, timeoutMillis),
+          reject: (error: Error) => {
+            clearTimeout(waiter.timer);
+            events.off("spans", onSpans);
+            reject(error);
+          },
+        };
         const onSpans = (n: number) => {
           if (n >= count) {
-            clearTimeout(timer);
+            clearTimeout(waiter.timer);
             events.off("spans", onSpans);
+            waiters.delete(waiter);
             resolve();
           }
         };
+        waiters.add(waiter);
         events.on("spans", onSpans);
       });
     },
     spanRequests() {
       return requests.filter((r) => r.method === "POST" && /^\/v1\/projects\/[^/]+\/spans$/.test(r.path));
     },
+    counters,
+    speed: speedState,
     async close() {
+      closing = true;
+      clock?.close();
+      restWorker?.close();
+      otlpWorker?.close();
+      ingestQueue?.close();
+      for (const handle of insertTimers) {
+        clearTimeout(handle as NodeJS.Timeout);
+        clearImmediate(handle as NodeJS.Immediate);
+      }
+      insertTimers.clear();
+      for (const waiter of waiters) waiter.reject(new Error(`server closed while waiting for spans; ${store.spans.length} stored`));
+      waiters.clear();
       for (const res of stalled) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -733,9 +956,11 @@ function paginate<T>(
   return { status: 200, body: { data: page.map(render), next_cursor: next ? idOf(next) : null } };
 }
 
-function send(res: ServerResponse, status: number, body: string | object, headers: Record<string, string> = {}): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  const type = headers["content-type"] ?? (typeof body === "string" ? "text/plain" : "application/json");
+function send(res: ServerResponse, status: number, body: string | object | Buffer, headers: Record<string, string> = {}): void {
+  // The client may have gone (timed out, cut off): Phoenix completes the request, there is just no one to tell.
+  if (res.destroyed || res.writableEnded || res.socket?.destroyed) return;
+  const text = Buffer.isBuffer(body) ? body : typeof body === "string" ? body : JSON.stringify(body);
+  const type = headers["content-type"] ?? (typeof body === "string" || Buffer.isBuffer(body) ? "text/plain" : "application/json");
   res.writeHead(status, { ...headers, "content-type": type, "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
