@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { gunzipSync, gzipSync, inflateSync } from "node:zlib";
-import { anyValueToJs, base64ToHex, decodeOtlpTraceRequest, type OtlpKeyValue } from "./otlp-proto.js";
+import { base64ToHex, decodeOtlpTraceRequest } from "./otlp-proto.js";
+import { clampLimit, paginate, parseJson, send, type Answer } from "./phoenix-http.js";
 import { schemaValidator, validationDetail } from "./phoenix-schema.js";
+import { contractProblems, flattenKeyValues, storedAttributes } from "./phoenix-span-rules.js";
 import {
   KNOWN_SPAN_KINDS,
   PhoenixStore,
@@ -22,171 +24,22 @@ import {
   resolveSpeed,
   wallRates,
   type ModelAnswer,
-  type PhoenixSpeedConfig,
-  type PhoenixSpeedOption,
 } from "./phoenix-speed.js";
 
+import type {
+  FaultAction,
+  FaultRule,
+  FaultContext,
+  PhoenixServerCounters,
+  PhoenixSpeedState,
+  PhoenixTestServer,
+  PhoenixTestServerOptions,
+  RecordedRequest,
+  SpeedAnswer,
+} from "./phoenix-types.js";
+
 export type { PhoenixSpeedOption, PhoenixSpeedOptions, PhoenixSpeedConfig } from "./phoenix-speed.js";
-
-/**
- * A Phoenix-compatible server on 127.0.0.1 for tests: the REST routes this
- * package uses, behaving as ../shared/phoenix/BEHAVIOUR.md measured Phoenix
- * 20.3 behaving, and validating every body against Phoenix's openapi.json.
- *
- * `strict` (default on) also records, and refuses with a 422, what real
- * Phoenix would store silently but that is a bug of ours: ids that are not
- * lowercase hex of the right length, unknown span kinds, object attribute
- * values, end before start. Tests assert `violations` stays empty.
- */
-export interface PhoenixTestServerOptions {
-  /** Turns authentication on: every route needs `Authorization: Bearer <apiKey>`. */
-  apiKey?: string;
-  /** Keys that authenticate but may not write (403 on POST). */
-  viewerKeys?: string[];
-  /** Delay between a 202 and the spans being readable (Phoenix inserts asynchronously). Default 0. */
-  ingestDelayMillis?: number;
-  /** OTLP ingest queue capacity; past it OTLP requests get 503 without Retry-After. Default 20 000. */
-  ingestQueueCapacity?: number;
-  /** False: the REST span route does not exist (Phoenix before 10.12 answers 404). Default true. */
-  spanRoute?: boolean;
-  /** Refuse and record contract violations. Default true. */
-  strict?: boolean;
-  /** Answer of GET /arize_phoenix_version. Default 20.3.0. */
-  version?: string;
-  /**
-   * Marks chosen spans of a create-spans request invalid, with the reason
-   * Phoenix would give (its `invalid_spans[].error`); the request is then
-   * refused as a whole with the 400 Phoenix sends. Default: none.
-   */
-  invalidSpan?: (span: Record<string, unknown>) => string | undefined;
-  /** Create-spans and OTLP bodies above this many bytes get 413, as a proxy in front of Phoenix answers. Default: no limit. */
-  maxBodyBytes?: number;
-  /**
-   * Shape of the create-spans 400: `"object"` (what Phoenix 20.3 answers,
-   * the fixture) or `"detail-string"` (`{"detail": "<that object as JSON>"}`,
-   * FastAPI's HTTPException form, which Phoenix's own JS client parses too). Default `"object"`.
-   */
-  rejectionFormat?: "object" | "detail-string";
-  /**
-   * Answer and store at Phoenix's measured speed under load (see
-   * phoenix-speed.ts and SPEED.md): `"phoenix"` for real time, or options
-   * such as `{ timeScale: 0.01, seed: 42, maxSpansQueueSize: 100 }`.
-   * Default: answer at once.
-   */
-  speed?: PhoenixSpeedOption;
-}
-
-/** Counters kept in every mode; live values. */
-export interface PhoenixServerCounters {
-  /** Spans of answered 202 (REST) and 200 (OTLP) requests, new ones only. */
-  readonly spansAccepted: number;
-  readonly spansAcceptedRest: number;
-  readonly spansAcceptedOtlp: number;
-  /** Spans stored (readable). */
-  readonly spansStored: number;
-  /** Spans accepted and not stored yet. */
-  readonly queueDepth: number;
-  readonly peakQueueDepth: number;
-  /** OTLP requests answered 503 because the ingest queue was full. */
-  readonly rejectedAtCapacity: number;
-  /** Requests whose client closed the connection before the answer (they are completed anyway). */
-  readonly clientDisconnects: number;
-}
-
-/** One answer of the speed model, in Phoenix ("model") milliseconds. */
-export interface SpeedAnswer {
-  route: "rest" | "otlp";
-  status: number;
-  /** Spans the request queued. */
-  spans: number;
-  arrivedAt: number;
-  answeredAt: number;
-  /** answeredAt - arrivedAt. */
-  millis: number;
-  /** Held by a REST stall. */
-  stalled: boolean;
-  /** Concurrency the REST worker assumed. */
-  concurrency: number;
-  /** The client had gone before the answer. */
-  clientGone: boolean;
-}
-
-export interface PhoenixSpeedState {
-  /** The figures used, in Phoenix time. */
-  readonly config: PhoenixSpeedConfig;
-  /** The same rates in wall-clock time. */
-  readonly wall: ReturnType<typeof wallRates>;
-  /** Phoenix time now, in milliseconds since the server started. */
-  now(): number;
-  /** Every answer of the REST and OTLP span routes, in order of answer. */
-  readonly answers: SpeedAnswer[];
-  /** REST stalls so far and their total length (Phoenix ms). */
-  readonly restStalls: number;
-  readonly restStalledMillis: number;
-  /** Spans waiting for the writer (what the OTLP capacity check counts). */
-  readonly waitingSpans: number;
-}
-
-/** What a fault rule may do instead of (or around) the normal handling of a request. */
-export type FaultAction =
-  | { kind: "respond"; status: number; body?: string | object; headers?: Record<string, string> }
-  /** Destroy the socket without an answer. */
-  | { kind: "reset" }
-  /** Never answer (until the server closes), or answer normally after `millis`. */
-  | { kind: "stall"; millis?: number }
-  /** Handle the request normally (spans are stored), then destroy the socket instead of answering. */
-  | { kind: "lose-response" };
-
-export interface FaultContext {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  /** 1 for the first request to this path, 2 for the next… */
-  attempt: number;
-  /** Number of the request across the server's life, from 1. */
-  sequence: number;
-  body: Buffer;
-}
-
-export type FaultRule = (request: FaultContext) => FaultAction | undefined;
-
-export interface RecordedRequest {
-  method: string;
-  url: string;
-  path: string;
-  headers: IncomingMessage["headers"];
-  status: number;
-  /** Parsed JSON body when there was one. */
-  json?: unknown;
-  bodyBytes: number;
-  receivedAt: number;
-}
-
-export interface PhoenixTestServer {
-  /** Base URL, e.g. http://127.0.0.1:41234 */
-  readonly url: string;
-  readonly port: number;
-  readonly store: PhoenixStore;
-  readonly requests: RecordedRequest[];
-  /** Contract violations seen (strict mode), as readable strings. */
-  readonly violations: string[];
-  /** Fault rules, tried in order for every request; the first that answers wins. */
-  readonly faults: FaultRule[];
-  /** Emits `spans` (count) after every insertion and `request` (RecordedRequest) after every answer. */
-  readonly events: EventEmitter;
-  /** Spans stored in a project (by name), in insertion order; all spans when omitted. */
-  spans(project?: string): StoredSpan[];
-  /** Resolves once at least `count` spans are stored (event-driven; rejects after `timeoutMillis`). */
-  waitForSpans(count: number, timeoutMillis?: number): Promise<void>;
-  /** Requests to the create-spans route. */
-  spanRequests(): RecordedRequest[];
-  /** Live counters: accepted, stored, queue depth, 503s, client disconnects. */
-  readonly counters: PhoenixServerCounters;
-  /** Present in speed mode: the figures used, Phoenix's clock and the answers' times. */
-  readonly speed: PhoenixSpeedState | undefined;
-  /** Stops listening, drops every connection (stalled ones included) and stops every timer. */
-  close(): Promise<void>;
-}
+export type * from "./phoenix-types.js";
 
 const CAPACITY_BODY = readFileSync(new URL("../fixtures/phoenix/otlp-traces-503-at-capacity.txt", import.meta.url));
 
@@ -325,15 +178,6 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     });
   }
 
-  interface Answer {
-    status: number;
-    body: string | object | Buffer;
-    headers?: Record<string, string>;
-    /** Spans to queue for storage once the request is answered (their ids are already reserved). */
-    ingest?: Array<Omit<StoredSpan, "rowId">>;
-    /** In speed mode, the worker whose timing this answer follows. */
-    worker?: "rest" | "otlp";
-  }
 
   async function route(req: IncomingMessage, url: URL, raw: Buffer, record: RecordedRequest): Promise<Answer> {
     const method = req.method ?? "GET";
@@ -861,106 +705,4 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** What strict mode refuses: stored silently by Phoenix, but wrong for a span that should join its trace. */
-function contractProblems(span: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  const context = span.context as { trace_id: string; span_id: string };
-  if (!/^[0-9a-f]{32}$/.test(context.trace_id)) problems.push(`trace_id ${JSON.stringify(context.trace_id)} is not 32 lowercase hex`);
-  if (!/^[0-9a-f]{16}$/.test(context.span_id)) problems.push(`span_id ${JSON.stringify(context.span_id)} is not 16 lowercase hex`);
-  if (span.parent_id !== null && span.parent_id !== undefined && !/^[0-9a-f]{16}$/.test(String(span.parent_id))) {
-    problems.push(`parent_id ${JSON.stringify(span.parent_id)} is not 16 lowercase hex`);
-  }
-  if (!KNOWN_SPAN_KINDS.has(String(span.span_kind))) problems.push(`span_kind ${JSON.stringify(span.span_kind)} is not a Phoenix kind`);
-  const start = parseIsoMicros(String(span.start_time))?.micros ?? 0;
-  const end = parseIsoMicros(String(span.end_time))?.micros ?? 0;
-  if (end < start) problems.push("end_time is before start_time");
-  for (const [key, value] of Object.entries((span.attributes as Record<string, unknown> | undefined) ?? {})) {
-    if (!isStorableValue(value)) problems.push(`attribute ${JSON.stringify(key)} is ${describe(value)}, which Phoenix drops`);
-  }
-  if (typeof span.status_message !== "string" && span.status_message !== undefined) problems.push("status_message is not a string");
-  return problems;
-}
-
-function isStorableValue(value: unknown): boolean {
-  if (typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return true;
-    const type = typeof value[0];
-    return (type === "string" || type === "number" || type === "boolean") && value.every((v) => typeof v === type && (type !== "number" || Number.isFinite(v)));
-  }
-  return false;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a mixed or nested array";
-  return typeof value === "object" ? "a JSON object" : typeof value;
-}
-
-/** Phoenix drops attributes whose value is a JSON object (BEHAVIOUR.md); it stores the rest as sent. */
-function storedAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === "openinference.span.kind") continue;
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) continue;
-    out[key] = value;
-  }
-  return out;
-}
-
-function flattenKeyValues(values: OtlpKeyValue[], prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
-  for (const kv of values) {
-    const value = anyValueToJs(kv.value);
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[`${prefix}${kv.key}.${k}`] = v;
-    } else if (value !== undefined) {
-      out[`${prefix}${kv.key}`] = value;
-    }
-  }
-  return out;
-}
-
-function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(raw.toString("utf8")) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function clampLimit(raw: string | null, fallback: number, max = 1000): number | undefined {
-  if (raw === null) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0 || n > max) return undefined;
-  return n;
-}
-
-function paginate<T>(
-  items: T[],
-  cursor: string | null,
-  limit: number | undefined,
-  idOf: (item: T) => string,
-  render: (item: T) => unknown,
-): { status: number; body: object } {
-  const size = limit ?? 100;
-  let start = 0;
-  if (cursor) {
-    const index = items.findIndex((item) => idOf(item) === cursor);
-    start = index < 0 ? items.length : index;
-  }
-  const page = items.slice(start, start + size);
-  const next = items[start + size];
-  return { status: 200, body: { data: page.map(render), next_cursor: next ? idOf(next) : null } };
-}
-
-function send(res: ServerResponse, status: number, body: string | object | Buffer, headers: Record<string, string> = {}): void {
-  // The client may have gone (timed out, cut off): Phoenix completes the request, there is just no one to tell.
-  if (res.destroyed || res.writableEnded || res.socket?.destroyed) return;
-  const text = Buffer.isBuffer(body) ? body : typeof body === "string" ? body : JSON.stringify(body);
-  const type = headers["content-type"] ?? (typeof body === "string" || Buffer.isBuffer(body) ? "text/plain" : "application/json");
-  res.writeHead(status, { ...headers, "content-type": type, "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }
