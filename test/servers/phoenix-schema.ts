@@ -8,10 +8,13 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
  * test server accepts exactly the bodies the contract describes.
  */
 const OPENAPI_PATH = fileURLToPath(new URL("../fixtures/phoenix/openapi.json", import.meta.url));
-const openapi = JSON.parse(readFileSync(OPENAPI_PATH, "utf8")) as { components: { schemas: Record<string, unknown> } };
+const openapi = JSON.parse(readFileSync(OPENAPI_PATH, "utf8")) as {
+  components: { schemas: Record<string, unknown> };
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+};
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-ajv.addSchema({ $id: "phoenix", components: openapi.components });
+ajv.addSchema({ $id: "phoenix", components: openapi.components, paths: openapi.paths });
 
 const cache = new Map<string, ValidateFunction>();
 
@@ -22,6 +25,19 @@ export function schemaValidator(name: string): ValidateFunction {
     if (!(name in openapi.components.schemas)) throw new Error(`no schema ${name} in openapi.json`);
     validate = ajv.compile({ $ref: `phoenix#/components/schemas/${name}` });
     cache.set(name, validate);
+  }
+  return validate;
+}
+
+/** The validator of a request body schema written inline in a path (e.g. POST /v1/datasets/upload's JSON body). */
+export function requestBodyValidator(path: string, method: string, contentType = "application/json"): ValidateFunction {
+  const key = `${method} ${path} ${contentType}`;
+  let validate = cache.get(key);
+  if (!validate) {
+    if (!openapi.paths[path]?.[method]?.requestBody?.content[contentType]) throw new Error(`no ${contentType} body for ${method} ${path} in openapi.json`);
+    const pointer = ["paths", path, method, "requestBody", "content", contentType, "schema"].map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+    validate = ajv.compile({ $ref: `phoenix#/${pointer}` });
+    cache.set(key, validate);
   }
   return validate;
 }

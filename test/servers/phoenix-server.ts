@@ -4,6 +4,10 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { gunzipSync, gzipSync, inflateSync } from "node:zlib";
 import { base64ToHex, decodeOtlpTraceRequest } from "./otlp-proto.js";
+import { chatRoute } from "./phoenix-chat.js";
+import { datasetRoutes } from "./phoenix-dataset-routes.js";
+import { DatasetStore } from "./phoenix-datasets.js";
+import { experimentRoutes } from "./phoenix-experiment-routes.js";
 import { clampLimit, paginate, parseJson, send, type Answer } from "./phoenix-http.js";
 import { schemaValidator, validationDetail } from "./phoenix-schema.js";
 import { contractProblems, flattenKeyValues, storedAttributes } from "./phoenix-span-rules.js";
@@ -48,6 +52,13 @@ const NAIVE_TIME_MESSAGE = (field: string) =>
 
 export async function startPhoenixServer(options: PhoenixTestServerOptions = {}): Promise<PhoenixTestServer> {
   const store = new PhoenixStore();
+  const datasets = new DatasetStore();
+  const datasetRoute = datasetRoutes(datasets, (spanId) => {
+    const span = store.getSpan(spanId);
+    return span ? globalId("Span", span.rowId) : undefined;
+  });
+  const experimentRoute = experimentRoutes(datasets, store);
+  const chat = chatRoute(options.chatCompletion);
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const faults: FaultRule[] = [];
@@ -193,6 +204,11 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     if (method === "POST" && path === "/v1/traces") return otlpTraces(req, raw);
     if (method === "GET" && path === "/v1/projects") return listProjects(url);
     if (method === "POST" && path === "/v1/projects") return createProject(raw, record);
+    if (method === "POST" && path === "/v1/chat/completions") return chat(raw);
+    if (path.startsWith("/v1/datasets") || path.startsWith("/v1/experiment")) {
+      const answer = datasetRoute(method, url, raw, req.headers) ?? experimentRoute(method, url, raw);
+      if (answer) return answer;
+    }
     if (method === "POST" && path === "/v1/span_annotations") return annotate("span", url, raw, record);
     if (method === "POST" && path === "/v1/trace_annotations") return annotate("trace", url, raw, record);
 
@@ -646,6 +662,7 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     url: `http://127.0.0.1:${port}`,
     port,
     store,
+    datasets,
     requests,
     violations,
     faults,

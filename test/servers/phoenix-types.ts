@@ -1,6 +1,8 @@
 import type { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import type { PhoenixSpeedConfig, PhoenixSpeedOption, wallRates } from "./phoenix-speed.js";
+import type { ChatCompletionScript } from "./phoenix-chat.js";
+import type { DatasetStore } from "./phoenix-datasets.js";
 import type { PhoenixStore, StoredSpan } from "./phoenix-store.js";
 
 /**
@@ -49,6 +51,12 @@ export interface PhoenixTestServerOptions {
    * Default: answer at once.
    */
   speed?: PhoenixSpeedOption;
+  /**
+   * Answers POST /v1/chat/completions (phoenix-chat.ts): the assistant's
+   * text, a partial ChatCompletion, or `{ status, error }`. Without it the
+   * route answers as a Phoenix without provider credentials (400).
+   */
+  chatCompletion?: ChatCompletionScript;
 }
 
 /** Counters kept in every mode; live values. */
@@ -142,6 +150,8 @@ export interface PhoenixTestServer {
   readonly url: string;
   readonly port: number;
   readonly store: PhoenixStore;
+  /** Datasets, versions, examples, experiments, runs and evaluations (phoenix-datasets.ts). */
+  readonly datasets: DatasetStore;
   readonly requests: RecordedRequest[];
   /** Contract violations seen (strict mode), as readable strings. */
   readonly violations: string[];
