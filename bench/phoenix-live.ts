@@ -13,6 +13,7 @@ import { drive } from "./measure/driver.js";
 import { otlpSubject } from "./subjects/otlp.js";
 import { phoenixSubject } from "./subjects/phoenix.js";
 import type { Subject } from "./subjects/subject.js";
+import { loadSdk } from "./workload/sdk.js";
 import { generateWorkload } from "./workload/workload.js";
 
 export interface LiveOptions {
@@ -40,12 +41,12 @@ export async function runPhoenixLive(url: string, options: LiveOptions): Promise
   const rows: LiveRow[] = [];
   for (const route of ["rest", "otlp"] as const) {
     const project = `bench-${route}-${stamp}`;
-    const { spans } = generateWorkload(options.runs, options.seed, {
+    const { spans } = await generateWorkload("support-agent", options.runs * 7, options.seed, {
       idSeed: (Date.now() ^ (route === "rest" ? 0x1234 : 0x4321)) >>> 0,
       project,
     });
     const subject: Subject =
-      route === "rest" ? phoenixSubject(spans, base, project) : otlpSubject("otlp-proto", spans, base, { ...headers, "x-project-name": project });
+      route === "rest" ? phoenixSubject(spans, base, project) : otlpSubject(await loadSdk(), "otlp-proto", spans, base, { ...headers, "x-project-name": project });
     process.stderr.write(`phoenix ${route}: sending ${spans.length} spans to project ${project}\n`);
     const started = performance.now();
     const cpu = process.cpuUsage();

@@ -54,20 +54,26 @@ export function sideBySideTable(repetitions: ReadonlyArray<ReadonlyMap<SubjectNa
       if (!subjects.includes(other)) return "–";
       return `${withSpread(spread(repetitions.map((r) => cpuPerSpan(r.get(subject)!) / cpuPerSpan(r.get(other)!))), 2)}`;
     };
+    const heapOver = (r: MeasuredRun) => Math.max(r.peakHeap - r.baselineHeap, 0);
+    const heapRatio = subjects.includes("otlp-proto")
+      ? withSpread(spread(repetitions.map((r) => heapOver(r.get(subject)!) / Math.max(heapOver(r.get("otlp-proto")!), 1))), 2)
+      : "–";
     return [
       LABELS[subject],
       withSpread(spread(runs.map(cpuPerSpan)), 1),
       ratio("otlp-proto"),
       ratio("floor"),
+      fmt(spread(runs.map((r) => r.userMicros / r.spans)).median, 1) + " / " + fmt(spread(runs.map((r) => r.systemMicros / r.spans)).median, 1),
       fmt(spread(runs.map((r) => r.spans / (r.wallMillis / 1000))).median, 0),
       fmt(spread(runs.map((r) => r.wireBytes / r.spans)).median, 0),
       fmt(spread(runs.map((r) => r.peakRss / MiB)).median, 0),
       fmt(spread(runs.map((r) => r.peakHeap / MiB)).median, 0),
-      fmt(spread(runs.map((r) => (r.peakHeap - r.baselineHeap) / MiB)).median, 1),
+      withSpread(spread(runs.map((r) => (r.peakHeap - r.baselineHeap) / MiB)), 1),
+      heapRatio,
     ];
   });
   return table(
-    ["subject", "CPU µs/span, median (min–max)", "× proto", "× floor", "spans/s (wall)", "wire bytes/span", "peak RSS MiB", "peak heap MiB", "heap over baseline MiB"],
+    ["subject", "CPU µs/span, median (min–max)", "× proto", "× floor", "user / sys µs", "spans/s (wall)", "wire bytes/span", "peak RSS MiB", "peak heap MiB", "heap over baseline MiB", "heap over baseline × proto"],
     rows,
   );
 }
@@ -100,4 +106,34 @@ export function scalingTable(runs: ReadonlyMap<number, readonly MeasuredRun[]>):
     ["spans", "runs", "CPU µs/span, median (min–max)", "spans/s (wall)", "wire bytes/span", "peak RSS MiB", "peak heap MiB", "peak heap over baseline MiB", "retained after GC MiB"],
     rows,
   );
+}
+
+/**
+ * CPU µs per span of each window of the measured spans (median over the
+ * repetitions, then the spread of the window medians): flat windows mean the
+ * warm-up was long enough for the JIT to settle.
+ */
+export function windowTable(repetitions: ReadonlyArray<ReadonlyMap<SubjectName, MeasuredRun>>, subjects: readonly SubjectName[]): string {
+  const windows = repetitions[0]?.get(subjects[0]!)?.windowMicros.length ?? 0;
+  const rows = subjects.map((subject) => {
+    const medians = Array.from({ length: windows }, (_, w) => spread(repetitions.map((r) => r.get(subject)!.windowMicros[w]!)).median);
+    const first = medians[0]!;
+    const last = medians[medians.length - 1]!;
+    return [LABELS[subject], ...medians.map((m) => fmt(m, 1)), `${fmt(((last - first) / first) * 100, 1)} %`];
+  });
+  return table(["subject (µs/span per window, median of repetitions)", ...Array.from({ length: windows }, (_, w) => `window ${w + 1}`), "last vs first"], rows);
+}
+
+/** One line per repetition: each subject's µs/span and its ratios to proto and floor. */
+export function repetitionLines(repetitions: ReadonlyArray<ReadonlyMap<SubjectName, MeasuredRun>>, subjects: readonly SubjectName[]): string {
+  return repetitions
+    .map((r, i) => {
+      const parts = subjects.map((s) => `${s} ${fmt(cpuPerSpan(r.get(s)!), 1)}`);
+      const ph = r.get("phoenix");
+      const ratios: string[] = [];
+      if (ph && r.get("otlp-proto")) ratios.push(`${fmt(cpuPerSpan(ph) / cpuPerSpan(r.get("otlp-proto")!), 2)}× proto`);
+      if (ph && r.get("floor")) ratios.push(`${fmt(cpuPerSpan(ph) / cpuPerSpan(r.get("floor")!), 2)}× floor`);
+      return `- repetition ${i + 1} (load ${fmt(r.get(subjects[0]!)!.loadAverage ?? Number.NaN, 2)}): ${parts.join(", ")}; phoenix ${ratios.join(", ")}`;
+    })
+    .join("\n");
 }

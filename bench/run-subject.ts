@@ -1,4 +1,5 @@
 import { fork } from "node:child_process";
+import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import type { SinkProcess } from "./sink/sink-process.js";
 import type { RunConfig, RunResult } from "./subject-process.js";
@@ -10,6 +11,8 @@ export interface MeasuredRun extends RunResult {
   requests: number;
   /** CPU time of the sink process during the measured window. */
   sinkCpuMicros: number;
+  /** The machine's 1-minute load average when the run ended. */
+  loadAverage: number;
 }
 
 /** The environment of a measured process: no PHOENIX_* / OTEL_* settings of the caller's leak into the defaults measured. */
@@ -62,6 +65,7 @@ export function runSubject(config: RunConfig, sink: SinkProcess): Promise<Measur
         bodyBytes: end.bodyBytes - start.bodyBytes,
         requests: end.requests - start.requests,
         sinkCpuMicros: end.cpuMicros - start.cpuMicros,
+        loadAverage: loadavg()[0]!,
       });
     });
   });

@@ -17,12 +17,19 @@
  * `--repeat` runs with the spread (min–max); ratios are taken within each
  * repetition. See BENCHMARKS.md for the method and the figures.
  *
+ * Every figure is given per workload mix (bench/workload/mixes.ts; issue 16).
+ *
  * Options (all optional):
+ *   --mixes a,b        any of oi-chat, genai-json, rag, agent-small, fixtures, support-agent (default all)
+ *   --pool N           least spans in each mix's pool, cycled through (default 1400)
  *   --spans N          spans per measured run (default 20000)
- *   --repeat N         repetitions of the side-by-side and hand-off runs (default 5)
+ *   --warmup N         warm-up spans before the measured window (default 10000)
+ *   --windows N        the measured spans are timed in N windows too, to show the JIT has settled (default 4)
+ *   --repeat N         repetitions of the side-by-side runs (default 3)
+ *   --hand-off-repeat N repetitions of the onEnd timing runs (default 3)
  *   --seed N           workload seed (default 42)
  *   --subjects a,b     any of phoenix, otlp-proto, otlp-http, floor (default all)
- *   --scaling a,b      span counts of the scaling run (default 1000,10000,100000,1000000); "none" skips it
+ *   --scaling a,b      span counts of the scaling run (support-agent mix), e.g. 1000,10000,100000,1000000 (default none)
  *   --scaling-repeat N repetitions per scaling size up to 100,000 (default 3; larger sizes run once)
  *   --skip-hand-off    skip the onEnd timing runs
  *   --profile DIR      write a .cpuprofile of each measured window into DIR
@@ -33,19 +40,26 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runPhoenixLive } from "./phoenix-live.js";
-import { handOffTable, machineDescription, scalingTable, sideBySideTable } from "./report.js";
+import { handOffTable, machineDescription, repetitionLines, scalingTable, sideBySideTable, windowTable } from "./report.js";
 import { runSubject, type MeasuredRun } from "./run-subject.js";
 import { SinkProcess } from "./sink/sink-process.js";
 import type { RunConfig } from "./subject-process.js";
 import { SUBJECT_NAMES, type SubjectName } from "./subjects/subject.js";
+import { loadSdk } from "./workload/sdk.js";
+import { MIX_NAMES, type MixName } from "./workload/workload.js";
 
 const { values: args } = parseArgs({
   options: {
+    mixes: { type: "string", default: MIX_NAMES.join(",") },
+    pool: { type: "string", default: "1400" },
     spans: { type: "string", default: "20000" },
-    repeat: { type: "string", default: "5" },
+    warmup: { type: "string", default: "10000" },
+    windows: { type: "string", default: "4" },
+    repeat: { type: "string", default: "3" },
+    "hand-off-repeat": { type: "string", default: "3" },
     seed: { type: "string", default: "42" },
     subjects: { type: "string", default: SUBJECT_NAMES.join(",") },
-    scaling: { type: "string", default: "1000,10000,100000,1000000" },
+    scaling: { type: "string", default: "none" },
     "scaling-repeat": { type: "string", default: "3" },
     "skip-hand-off": { type: "boolean", default: false },
     profile: { type: "string" },
@@ -56,24 +70,28 @@ const { values: args } = parseArgs({
 
 const SPANS = positive("spans");
 const REPEAT = positive("repeat");
+const HAND_OFF_REPEAT = positive("hand-off-repeat");
+const MIXES = args.mixes.split(",").map((s) => s.trim()) as MixName[];
+for (const m of MIXES) if (!MIX_NAMES.includes(m)) throw new Error(`unknown mix ${m}; known: ${MIX_NAMES.join(", ")}`);
 const SEED = Number(args.seed);
 const SCALING_REPEAT = positive("scaling-repeat");
 const SUBJECTS = args.subjects.split(",").map((s) => s.trim()) as SubjectName[];
 for (const s of SUBJECTS) if (!SUBJECT_NAMES.includes(s)) throw new Error(`unknown subject ${s}; known: ${SUBJECT_NAMES.join(", ")}`);
 const SCALING = args.scaling === "none" ? [] : args.scaling.split(",").map(Number);
 
-/** 200 agent runs = 1,400 distinct spans (about 15 MB of attributes), cycled through. */
-const POOL_RUNS = 200;
-const BASE: Omit<RunConfig, "subject" | "spans" | "sinkUrl" | "timeHandOff"> = {
-  poolRuns: POOL_RUNS,
+/** About 1,400 distinct spans per mix (whole traces), cycled through. */
+const POOL_SPANS = positive("pool");
+const BASE: Omit<RunConfig, "subject" | "spans" | "sinkUrl" | "timeHandOff" | "mix"> = {
+  poolSpans: POOL_SPANS,
   seed: SEED,
-  warmupSpans: 5_000,
+  warmupSpans: positive("warmup"),
+  windows: positive("windows"),
   chunk: 50,
   maxOutstanding: Number(process.env.BENCH_MAX_OUTSTANDING ?? 1_500),
   ...(args.profile ? { profileDir: resolve(args.profile) } : {}),
 };
 
-function positive(name: "spans" | "repeat" | "scaling-repeat"): number {
+function positive(name: "spans" | "repeat" | "scaling-repeat" | "hand-off-repeat" | "pool" | "warmup" | "windows"): number {
   const n = Number(args[name]);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
   return n;
@@ -97,35 +115,58 @@ async function main(): Promise<void> {
 async function measure(sink: SinkProcess, machine: string): Promise<void> {
   const raw: Record<string, MeasuredRun[]> = {};
   const keep = (key: string, run: MeasuredRun) => (raw[key] ??= []).push(run);
-  const out: string[] = [`Machine: ${machine}`, `Workload: seed ${SEED}, ${POOL_RUNS} agent runs (${POOL_RUNS * 7} spans) cycled; ${SPANS.toLocaleString("en-US")} spans per measured run after ${BASE.warmupSpans.toLocaleString("en-US")} warm-up spans; ${REPEAT} repetitions.`, ""];
+  const sdk = await loadSdk();
+  const out: string[] = [
+    `Machine: ${machine}`,
+    `OpenTelemetry ${sdk.generation}: ${Object.entries(sdk.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `Workload: seed ${SEED}, mixes ${MIXES.join(", ")}; pools of at least ${POOL_SPANS.toLocaleString("en-US")} spans cycled; ${SPANS.toLocaleString("en-US")} spans per measured run (${BASE.windows} windows) after ${BASE.warmupSpans.toLocaleString("en-US")} warm-up spans; ${REPEAT} repetitions.`,
+    "",
+  ];
 
-  // Side by side: every repetition measures every subject once, in a rotating order.
-  const repetitions: Array<Map<SubjectName, MeasuredRun>> = [];
+  // Side by side: every repetition measures every mix x subject once, subjects in a rotating order.
+  const repetitions = new Map<MixName, Array<Map<SubjectName, MeasuredRun>>>(MIXES.map((m) => [m, []]));
   for (let r = 0; r < REPEAT; r++) {
-    const bySubject = new Map<SubjectName, MeasuredRun>();
-    for (let i = 0; i < SUBJECTS.length; i++) {
-      const subject = SUBJECTS[(i + r) % SUBJECTS.length]!;
-      const run = await runSubject({ ...BASE, subject, spans: SPANS, sinkUrl: sink.url, timeHandOff: false }, sink);
-      progress(`side by side ${r + 1}/${REPEAT} ${subject}: ${(run.cpuMicros / run.spans).toFixed(1)} µs/span`);
-      bySubject.set(subject, run);
-      keep(`side-by-side/${subject}`, run);
+    for (const mix of MIXES) {
+      const bySubject = new Map<SubjectName, MeasuredRun>();
+      for (let i = 0; i < SUBJECTS.length; i++) {
+        const subject = SUBJECTS[(i + r) % SUBJECTS.length]!;
+        const run = await runSubject({ ...BASE, mix, subject, spans: SPANS, sinkUrl: sink.url, timeHandOff: false }, sink);
+        progress(`side by side ${r + 1}/${REPEAT} ${mix} ${subject}: ${(run.cpuMicros / run.spans).toFixed(1)} µs/span (windows ${run.windowMicros.map((w) => w.toFixed(1)).join(" ")}), heap +${((run.peakHeap - run.baselineHeap) / 2 ** 20).toFixed(0)} MiB, load ${run.loadAverage.toFixed(2)}`);
+        bySubject.set(subject, run);
+        keep(`side-by-side/${mix}/${subject}`, run);
+      }
+      repetitions.get(mix)!.push(bySubject);
     }
-    repetitions.push(bySubject);
   }
-  out.push("### Side by side: CPU per span through the full path to the sink", "", sideBySideTable(repetitions, SUBJECTS), "");
+  for (const mix of MIXES) {
+    const reps = repetitions.get(mix)!;
+    const pool = reps[0]!.get(SUBJECTS[0]!)!.poolSpans;
+    out.push(
+      `### Mix \`${mix}\` (${pool.toLocaleString("en-US")} distinct spans): CPU per span through the full path to the sink`,
+      "",
+      sideBySideTable(reps, SUBJECTS),
+      "",
+      repetitionLines(reps, SUBJECTS),
+      "",
+      windowTable(reps, SUBJECTS),
+      "",
+    );
+  }
 
   if (!args["skip-hand-off"]) {
-    const handOff = new Map<SubjectName, MeasuredRun[]>();
-    for (const subject of SUBJECTS.filter((s) => s === "phoenix" || s === "otlp-proto")) handOff.set(subject, []);
-    for (let r = 0; r < REPEAT; r++) {
-      for (const [subject, list] of handOff) {
-        const run = await runSubject({ ...BASE, subject, spans: SPANS, sinkUrl: sink.url, timeHandOff: true }, sink);
-        progress(`hand-off ${r + 1}/${REPEAT} ${subject}: p50 ${run.handOff!.p50.toFixed(2)} µs, p99 ${run.handOff!.p99.toFixed(2)} µs`);
-        list.push(run);
-        keep(`hand-off/${subject}`, run);
+    for (const mix of MIXES) {
+      const handOff = new Map<SubjectName, MeasuredRun[]>();
+      for (const subject of SUBJECTS.filter((s) => s === "phoenix" || s === "otlp-proto")) handOff.set(subject, []);
+      for (let r = 0; r < HAND_OFF_REPEAT; r++) {
+        for (const [subject, list] of handOff) {
+          const run = await runSubject({ ...BASE, mix, subject, spans: SPANS, sinkUrl: sink.url, timeHandOff: true }, sink);
+          progress(`hand-off ${r + 1}/${HAND_OFF_REPEAT} ${mix} ${subject}: p50 ${run.handOff!.p50.toFixed(2)} µs, p99 ${run.handOff!.p99.toFixed(2)} µs`);
+          list.push(run);
+          keep(`hand-off/${mix}/${subject}`, run);
+        }
       }
+      out.push(`### Hand-off, mix \`${mix}\`: time of each \`onEnd\` call on the application's thread`, "", handOffTable(handOff), "");
     }
-    out.push("### Hand-off: time of each `onEnd` call on the application's thread", "", handOffTable(handOff), "");
   }
 
   if (SCALING.length > 0) {
@@ -134,20 +175,20 @@ async function measure(sink: SinkProcess, machine: string): Promise<void> {
       const list: MeasuredRun[] = [];
       const times = size <= 100_000 ? SCALING_REPEAT : 1;
       for (let r = 0; r < times; r++) {
-        const run = await runSubject({ ...BASE, subject: "phoenix", spans: size, sinkUrl: sink.url, timeHandOff: false }, sink);
+        const run = await runSubject({ ...BASE, mix: "support-agent", subject: "phoenix", spans: size, sinkUrl: sink.url, timeHandOff: false }, sink);
         progress(`scaling ${size} ${r + 1}/${times}: ${(run.cpuMicros / run.spans).toFixed(1)} µs/span, peak heap ${(run.peakHeap / 2 ** 20).toFixed(0)} MiB`);
         list.push(run);
         keep(`scaling/${size}`, run);
       }
       scaling.set(size, list);
     }
-    out.push("### Scaling: this package from 1k to 1M spans", "", scalingTable(scaling), "");
+    out.push("### Scaling: this package from 1k to 1M spans (support-agent mix)", "", scalingTable(scaling), "");
   }
 
-  if (args.phoenix) out.push("### Into a real Phoenix", "", await runPhoenixLive(args.phoenix, { seed: SEED, runs: POOL_RUNS }), "");
+  if (args.phoenix) out.push("### Into a real Phoenix", "", await runPhoenixLive(args.phoenix, { seed: SEED, runs: Math.ceil(POOL_SPANS / 7) }), "");
 
   console.log(out.join("\n"));
-  if (args.json) writeFileSync(args.json, JSON.stringify({ machine, seed: SEED, spans: SPANS, repeat: REPEAT, runs: raw }, null, 2));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ machine, otel: sdk.versions, seed: SEED, spans: SPANS, repeat: REPEAT, runs: raw }, null, 2));
 }
 
 main().catch((error: unknown) => {

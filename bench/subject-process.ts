@@ -17,14 +17,17 @@ import { floorSubject } from "./subjects/floor.js";
 import { otlpSubject } from "./subjects/otlp.js";
 import { phoenixSubject } from "./subjects/phoenix.js";
 import type { Subject, SubjectName } from "./subjects/subject.js";
-import { generateWorkload } from "./workload/workload.js";
+import { loadSdk } from "./workload/sdk.js";
+import { generateWorkload, type MixName } from "./workload/workload.js";
 
 export interface RunConfig {
   subject: SubjectName;
   /** Spans measured. */
   spans: number;
-  /** Agent runs in the workload pool (7 spans each); the measured spans cycle through it. */
-  poolRuns: number;
+  /** Workload mix (bench/workload/). */
+  mix: MixName;
+  /** Least spans in the workload pool (whole traces); the measured spans cycle through it. */
+  poolSpans: number;
   seed: number;
   sinkUrl: string;
   /** Spans sent before measuring. */
@@ -35,6 +38,8 @@ export interface RunConfig {
   timeHandOff: boolean;
   /** Directory for a .cpuprofile of the measured window. */
   profileDir?: string;
+  /** CPU time is also recorded for this many equal windows of the measured spans (JIT drift check). */
+  windows: number;
 }
 
 export interface RunResult {
@@ -55,6 +60,9 @@ export interface RunResult {
   maxRss: number;
   /** Heap after the run and a full GC: what the subject keeps, against `baselineHeap`. */
   retainedHeap: number;
+  /** CPU µs per span of each window of the measured spans, in order. */
+  windowMicros: number[];
+  sdkGeneration: 2 | 3;
   handOff?: { p50: number; p99: number; p999: number; max: number; mean: number };
 }
 
@@ -75,13 +83,13 @@ function mark(label: "start" | "end"): Promise<void> {
 }
 
 async function createSubject(): Promise<{ subject: Subject; poolSpans: number }> {
-  const { spans } = generateWorkload(config.poolRuns, config.seed);
+  const { spans } = await generateWorkload(config.mix, config.poolSpans, config.seed);
   switch (config.subject) {
     case "phoenix":
       return { subject: phoenixSubject(spans, config.sinkUrl), poolSpans: spans.length };
     case "otlp-proto":
     case "otlp-http":
-      return { subject: otlpSubject(config.subject, spans, config.sinkUrl), poolSpans: spans.length };
+      return { subject: otlpSubject(await loadSdk(), config.subject, spans, config.sinkUrl), poolSpans: spans.length };
     case "floor":
       return { subject: await floorSubject(spans.map((span) => mapSpan(span)), config.sinkUrl), poolSpans: spans.length };
   }
@@ -106,7 +114,18 @@ async function main(): Promise<void> {
   sampler.start();
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
-  await drive(subject, config.warmupSpans, config.spans, { ...drive_, ...(timings ? { timings } : {}) });
+  // The measured spans in equal windows, each drained before the next, so each window's CPU is its own.
+  const windowMicros: number[] = [];
+  const windows = Math.max(1, config.windows);
+  let done = 0;
+  for (let w = 0; w < windows; w++) {
+    const count = Math.round(((w + 1) * config.spans) / windows) - done;
+    const before = process.cpuUsage();
+    await drive(subject, config.warmupSpans + done, count, { ...drive_, ...(timings ? { timings: timings.subarray(done, done + count) } : {}) });
+    const used = process.cpuUsage(before);
+    windowMicros.push((used.user + used.system) / count);
+    done += count;
+  }
   const cpu = process.cpuUsage(cpuStart);
   const wallMillis = performance.now() - wallStart;
   sampler.stop();
@@ -131,6 +150,8 @@ async function main(): Promise<void> {
     peakRss: sampler.peakRss,
     maxRss: MemorySampler.lifetimeMaxRss(),
     retainedHeap,
+    windowMicros,
+    sdkGeneration: (await loadSdk()).generation,
   };
   if (timings) {
     const sorted = timings.sort();

@@ -1,31 +1,33 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ExportResultCode } from "@opentelemetry/core";
-import { OTLPTraceExporter as OtlpHttpExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as OtlpProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan } from "../../src/index.js";
+import type { Sdk, SdkSpanExporter } from "../workload/sdk.js";
 import type { Subject } from "./subject.js";
 
 /**
  * OpenTelemetry's own OTLP/HTTP exporters (`-proto`, which Phoenix's own
  * Node SDK registers, and `-http`, JSON), behind a `BatchSpanProcessor` with
  * its defaults (512 spans per batch, 5 s), as Phoenix's `register()` sets
- * them up. A thin wrapper counts the spans each export acknowledged.
+ * them up; both from the SDK generation of this Node version
+ * (bench/workload/sdk.ts: OTel 3 / 0.301 on Node >= 22.15, OTel 2 / 0.223
+ * on Node 20). A thin wrapper counts the spans each export acknowledged.
  */
 export function otlpSubject(
+  sdk: Sdk,
   kind: "otlp-proto" | "otlp-http",
   pool: readonly ReadableSpan[],
   endpoint: string,
   headers: Record<string, string> = {},
 ): Subject {
   const url = `${endpoint}/v1/traces`;
-  const inner: SpanExporter = kind === "otlp-proto" ? new OtlpProtoExporter({ url, headers }) : new OtlpHttpExporter({ url, headers });
+  const inner = sdk.otlpExporter(kind === "otlp-proto" ? "proto" : "json", { url, headers });
   let fed = 0;
   let acknowledged = 0;
   let failed = 0;
-  const counting: SpanExporter = {
+  const counting: SdkSpanExporter = {
     export(spans, resultCallback) {
       inner.export(spans, (result) => {
-        if (result.code === ExportResultCode.SUCCESS) acknowledged += spans.length;
+        // ExportResultCode.SUCCESS is 0 in both generations.
+        if (result.code === 0) acknowledged += spans.length;
         else failed += spans.length;
         resultCallback(result);
       });
@@ -33,7 +35,7 @@ export function otlpSubject(
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
   };
-  const processor = new BatchSpanProcessor(counting);
+  const processor = sdk.batchSpanProcessor(counting);
   return {
     name: kind,
     feed(index) {

@@ -1,5 +1,4 @@
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { PhoenixSpanExporter, PhoenixSpanProcessor } from "../../src/index.js";
+import { PhoenixSpanExporter, PhoenixSpanProcessor, type ReadableSpan } from "../../src/index.js";
 import type { Subject } from "./subject.js";
 
 /**
