@@ -12,6 +12,7 @@ const LABELS: Record<SubjectName, string> = {
   "otlp-proto": "@opentelemetry/exporter-trace-otlp-proto",
   "otlp-http": "@opentelemetry/exporter-trace-otlp-http (JSON)",
   floor: "floor (pre-mapped → JSON.stringify → socket)",
+  "phoenix-lean": "phoenix-connector, keepSourceAttributes: false",
 };
 
 export function cpuPerSpan(run: MeasuredRun): number {
@@ -129,7 +130,7 @@ export function repetitionLines(repetitions: ReadonlyArray<ReadonlyMap<SubjectNa
   return repetitions
     .map((r, i) => {
       const parts = subjects.map((s) => `${s} ${fmt(cpuPerSpan(r.get(s)!), 1)}`);
-      const ph = r.get("phoenix");
+      const ph = r.get("phoenix") ?? r.get("phoenix-lean");
       const ratios: string[] = [];
       if (ph && r.get("otlp-proto")) ratios.push(`${fmt(cpuPerSpan(ph) / cpuPerSpan(r.get("otlp-proto")!), 2)}× proto`);
       if (ph && r.get("floor")) ratios.push(`${fmt(cpuPerSpan(ph) / cpuPerSpan(r.get("floor")!), 2)}× floor`);

@@ -28,7 +28,7 @@
  *   --repeat N         repetitions of the side-by-side runs (default 3)
  *   --hand-off-repeat N repetitions of the onEnd timing runs (default 3)
  *   --seed N           workload seed (default 42)
- *   --subjects a,b     any of phoenix, otlp-proto, otlp-http, floor (default all)
+ *   --subjects a,b     any of phoenix, otlp-proto, otlp-http, floor, phoenix-lean (default all but phoenix-lean)
  *   --scaling a,b      span counts of the scaling run (support-agent mix), e.g. 1000,10000,100000,1000000 (default none)
  *   --scaling-repeat N repetitions per scaling size up to 100,000 (default 3; larger sizes run once)
  *   --skip-hand-off    skip the onEnd timing runs
@@ -44,7 +44,7 @@ import { handOffTable, machineDescription, repetitionLines, scalingTable, sideBy
 import { runSubject, type MeasuredRun } from "./run-subject.js";
 import { SinkProcess } from "./sink/sink-process.js";
 import type { RunConfig } from "./subject-process.js";
-import { SUBJECT_NAMES, type SubjectName } from "./subjects/subject.js";
+import { ALL_SUBJECT_NAMES, SUBJECT_NAMES, type SubjectName } from "./subjects/subject.js";
 import { loadSdk } from "./workload/sdk.js";
 import { MIX_NAMES, type MixName } from "./workload/workload.js";
 
@@ -76,7 +76,7 @@ for (const m of MIXES) if (!MIX_NAMES.includes(m)) throw new Error(`unknown mix 
 const SEED = Number(args.seed);
 const SCALING_REPEAT = positive("scaling-repeat");
 const SUBJECTS = args.subjects.split(",").map((s) => s.trim()) as SubjectName[];
-for (const s of SUBJECTS) if (!SUBJECT_NAMES.includes(s)) throw new Error(`unknown subject ${s}; known: ${SUBJECT_NAMES.join(", ")}`);
+for (const s of SUBJECTS) if (!ALL_SUBJECT_NAMES.includes(s)) throw new Error(`unknown subject ${s}; known: ${ALL_SUBJECT_NAMES.join(", ")}`);
 const SCALING = args.scaling === "none" ? [] : args.scaling.split(",").map(Number);
 
 /** About 1,400 distinct spans per mix (whole traces), cycled through. */

@@ -86,7 +86,8 @@ async function createSubject(): Promise<{ subject: Subject; poolSpans: number }>
   const { spans } = await generateWorkload(config.mix, config.poolSpans, config.seed);
   switch (config.subject) {
     case "phoenix":
-      return { subject: phoenixSubject(spans, config.sinkUrl), poolSpans: spans.length };
+    case "phoenix-lean":
+      return { subject: phoenixSubject(spans, config.sinkUrl, "bench", config.subject === "phoenix-lean"), poolSpans: spans.length };
     case "otlp-proto":
     case "otlp-http":
       return { subject: otlpSubject(await loadSdk(), config.subject, spans, config.sinkUrl), poolSpans: spans.length };

@@ -10,15 +10,17 @@ export function phoenixSubject(
   pool: readonly ReadableSpan[],
   endpoint: string,
   projectName = "bench",
+  lean = false,
 ): Subject & { processor: PhoenixSpanProcessor; exporter: PhoenixSpanExporter } {
-  const exporter = new PhoenixSpanExporter({ endpoint, projectName });
+  // lean: the source attributes the mapping translated are not sent beside the OpenInference ones.
+  const exporter = new PhoenixSpanExporter({ endpoint, projectName, ...(lean ? { mapping: { keepSourceAttributes: false } } : {}) });
   const processor = new PhoenixSpanProcessor({ exporter });
   const delivered = () => {
     const stats = exporter.stats();
     return stats.exported + stats.duplicate;
   };
   return {
-    name: "phoenix",
+    name: lean ? "phoenix-lean" : "phoenix",
     processor,
     exporter,
     feed: (index) => processor.onEnd(pool[index % pool.length]!),

@@ -16,6 +16,8 @@ export interface Subject {
   shutdown(): Promise<void>;
 }
 
-export type SubjectName = "phoenix" | "otlp-proto" | "otlp-http" | "floor";
+export type SubjectName = "phoenix" | "otlp-proto" | "otlp-http" | "floor" | "phoenix-lean";
 
+/** The default subjects; `phoenix-lean` (this package with `mapping: { keepSourceAttributes: false }`) only when asked for. */
 export const SUBJECT_NAMES: readonly SubjectName[] = ["phoenix", "otlp-proto", "otlp-http", "floor"];
+export const ALL_SUBJECT_NAMES: readonly SubjectName[] = [...SUBJECT_NAMES, "phoenix-lean"];

@@ -1,0 +1,48 @@
+/**
+ * The exporter's CPU path without the network, for comparing two variants of
+ * src/ with instruction counts (load-independent) rather than times:
+ * map (mapSpan) → prepare (the privacy / limits stage, nothing configured) →
+ * encode (encodeRequests: JSON, byte counts, requests of 50) → the REST
+ * body (RestSpanSink over a transport that answers 202 at once), for every
+ * span of a mix's pool, `passes` times.
+ *
+ *   npx tsx bench/ab/encode-path.ts MIX PASSES        (prints ns/span, for a quick look)
+ *
+ * For instruction counts, bundle it and run it under callgrind twice, with
+ * 1 and 3 passes; the difference over 2 × pool spans is the cost per span
+ * (startup, module loading and the workload's generation cancel out):
+ *
+ *   npx esbuild bench/ab/encode-path.ts --bundle --platform=node --format=esm --packages=external --outfile=X.mjs
+ *   valgrind --tool=callgrind --callgrind-out-file=/dev/null node X.mjs rag 1   # "Collected : N"
+ */
+import { mapSpan } from "../../src/mapping/map-span.js";
+import { createPrepareStage } from "../../src/privacy/prepare-stage.js";
+import { encodeRequests } from "../../src/exporter/delivery/request-batches.js";
+import { RestSpanSink } from "../../src/exporter/delivery/rest-span-sink.js";
+import type { Transport } from "../../src/http/transport.js";
+import { generateWorkload, type MixName } from "../workload/workload.js";
+
+const mix = (process.argv[2] ?? "genai-json") as MixName;
+const passes = Number(process.argv[3] ?? 1);
+const { spans } = await generateWorkload(mix, 1_400, 42);
+const { prepare } = createPrepareStage(undefined, undefined, {});
+let bodyBytes = 0;
+const transport: Transport = {
+  send: (request) => {
+    bodyBytes += (request.body as Uint8Array).byteLength;
+    return Promise.resolve({ status: "success", statusCode: 202, body: new Uint8Array(0), headers: {} });
+  },
+  shutdown: () => Promise.resolve(),
+};
+const sink = new RestSpanSink(transport, "ab");
+const steps = { map: mapSpan, projectOf: () => "ab", prepare, maxSpansPerRequest: 50, maxRequestBytes: 20 * 1024 * 1024 };
+
+const started = process.hrtime.bigint();
+for (let pass = 0; pass < passes; pass++) {
+  for (let i = 0; i < spans.length; i += 50) {
+    const { batches } = encodeRequests({ spans: spans.slice(i, i + 50) }, steps);
+    for (const batch of batches) await sink.write(batch.project, batch.spans, 10_000);
+  }
+}
+const ns = Number(process.hrtime.bigint() - started);
+console.log(`${mix}: ${spans.length} spans x ${passes}: ${(ns / 1000 / (spans.length * passes)).toFixed(1)} µs/span, ${(bodyBytes / (spans.length * passes)).toFixed(0)} body bytes/span`);
