@@ -32,6 +32,7 @@
  *   --scaling a,b      span counts of the scaling run (support-agent mix), e.g. 1000,10000,100000,1000000 (default none)
  *   --scaling-repeat N repetitions per scaling size up to 100,000 (default 3; larger sizes run once)
  *   --skip-hand-off    skip the onEnd timing runs
+ *   --only-hand-off    only the onEnd timing runs
  *   --profile DIR      write a .cpuprofile of each measured window into DIR
  *   --json FILE        also write every raw measurement to FILE
  *   --phoenix URL      also send the workload to a real Phoenix over REST and OTLP and time until the last span is readable
@@ -41,6 +42,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runPhoenixLive } from "./phoenix-live.js";
 import { handOffTable, machineDescription, repetitionLines, scalingTable, sideBySideTable, windowTable } from "./report.js";
+import { spread } from "./measure/stats.js";
 import { runSubject, type MeasuredRun } from "./run-subject.js";
 import { SinkProcess } from "./sink/sink-process.js";
 import type { RunConfig } from "./subject-process.js";
@@ -62,6 +64,7 @@ const { values: args } = parseArgs({
     scaling: { type: "string", default: "none" },
     "scaling-repeat": { type: "string", default: "3" },
     "skip-hand-off": { type: "boolean", default: false },
+    "only-hand-off": { type: "boolean", default: false },
     profile: { type: "string" },
     json: { type: "string" },
     phoenix: { type: "string" },
@@ -125,7 +128,7 @@ async function measure(sink: SinkProcess, machine: string): Promise<void> {
 
   // Side by side: every repetition measures every mix x subject once, subjects in a rotating order.
   const repetitions = new Map<MixName, Array<Map<SubjectName, MeasuredRun>>>(MIXES.map((m) => [m, []]));
-  for (let r = 0; r < REPEAT; r++) {
+  for (let r = 0; r < (args["only-hand-off"] ? 0 : REPEAT); r++) {
     for (const mix of MIXES) {
       const bySubject = new Map<SubjectName, MeasuredRun>();
       for (let i = 0; i < SUBJECTS.length; i++) {
@@ -138,7 +141,7 @@ async function measure(sink: SinkProcess, machine: string): Promise<void> {
       repetitions.get(mix)!.push(bySubject);
     }
   }
-  for (const mix of MIXES) {
+  for (const mix of args["only-hand-off"] ? [] : MIXES) {
     const reps = repetitions.get(mix)!;
     const pool = reps[0]!.get(SUBJECTS[0]!)!.poolSpans;
     out.push(
@@ -165,7 +168,14 @@ async function measure(sink: SinkProcess, machine: string): Promise<void> {
           keep(`hand-off/${mix}/${subject}`, run);
         }
       }
-      out.push(`### Hand-off, mix \`${mix}\`: time of each \`onEnd\` call on the application's thread`, "", handOffTable(handOff), "");
+      const position = (subject: SubjectName) => {
+        const list = handOff.get(subject) ?? [];
+        const pick = (f: (p: NonNullable<NonNullable<MeasuredRun["handOff"]>["byPosition"]>) => number) =>
+          spread(list.map((r) => f(r.handOff!.byPosition!))).median.toFixed(2);
+        return `${subject}: first of a batch p50 ${pick((p) => p.first.p50)} / p99 ${pick((p) => p.first.p99)} µs, 50th p50 ${pick((p) => p.last.p50)} / p99 ${pick((p) => p.last.p99)} µs, the 48 others p99 ${pick((p) => p.others.p99)} µs`;
+      };
+      progress(`hand-off by position, ${mix}: ${[...handOff.keys()].map(position).join("; ")}`);
+      out.push(`### Hand-off, mix \`${mix}\`: time of each \`onEnd\` call on the application's thread`, "", handOffTable(handOff), "", `By position in the 50-span batch (medians of the runs): ${[...handOff.keys()].map(position).join("; ")}.`, "");
     }
   }
 

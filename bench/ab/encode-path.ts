@@ -6,7 +6,11 @@
  * body (RestSpanSink over a transport that answers 202 at once), for every
  * span of a mix's pool, `passes` times.
  *
- *   npx tsx bench/ab/encode-path.ts MIX PASSES        (prints ns/span, for a quick look)
+ *   npx tsx bench/ab/encode-path.ts MIX PASSES [STAGE]   (prints µs/span, for a quick look)
+ *
+ * STAGE (default all) stops early, to split the cost by stage: `map`
+ * (mapSpan only), `prepare` (map + prepare), `encode` (… + JSON and
+ * requests), `all` (… + the REST body).
  *
  * For instruction counts, bundle it and run it under callgrind twice, with
  * 1 and 3 passes; the difference over 2 × pool spans is the cost per span
@@ -24,6 +28,7 @@ import { generateWorkload, type MixName } from "../workload/workload.js";
 
 const mix = (process.argv[2] ?? "genai-json") as MixName;
 const passes = Number(process.argv[3] ?? 1);
+const stage = (process.argv[4] ?? "all") as "map" | "prepare" | "encode" | "all";
 const { spans } = await generateWorkload(mix, 1_400, 42);
 const { prepare } = createPrepareStage(undefined, undefined, {});
 let bodyBytes = 0;
@@ -37,12 +42,20 @@ const transport: Transport = {
 const sink = new RestSpanSink(transport, "ab");
 const steps = { map: mapSpan, projectOf: () => "ab", prepare, maxSpansPerRequest: 50, maxRequestBytes: 20 * 1024 * 1024 };
 
+let sinkHole: unknown;
 const started = process.hrtime.bigint();
 for (let pass = 0; pass < passes; pass++) {
   for (let i = 0; i < spans.length; i += 50) {
-    const { batches } = encodeRequests({ spans: spans.slice(i, i + 50) }, steps);
+    const part = spans.slice(i, i + 50);
+    if (stage === "map" || stage === "prepare") {
+      for (const span of part) sinkHole = stage === "map" ? mapSpan(span) : prepare(mapSpan(span));
+      continue;
+    }
+    const { batches } = encodeRequests({ spans: part }, steps);
+    if (stage === "encode") continue;
     for (const batch of batches) await sink.write(batch.project, batch.spans, 10_000);
   }
 }
 const ns = Number(process.hrtime.bigint() - started);
-console.log(`${mix}: ${spans.length} spans x ${passes}: ${(ns / 1000 / (spans.length * passes)).toFixed(1)} µs/span, ${(bodyBytes / (spans.length * passes)).toFixed(0)} body bytes/span`);
+if (sinkHole === 1) console.log("");
+console.log(`${mix} ${stage}: ${spans.length} spans x ${passes}: ${(ns / 1000 / (spans.length * passes)).toFixed(1)} µs/span, ${(bodyBytes / (spans.length * passes)).toFixed(0)} body bytes/span`);
