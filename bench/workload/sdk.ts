@@ -86,7 +86,8 @@ async function loadOtel3(): Promise<Sdk> {
     },
     provider: ({ resource, processors, idGenerator }) =>
       new trace.TracerProvider({ resource: resourceFromAttributes(resource), spanProcessors: processors as never, idGenerator }),
-    batchSpanProcessor: (exporter) => new trace.BatchSpanProcessor(exporter as never) as unknown as SdkSpanProcessor,
+    // OTel 3's BatchSpanProcessor takes its exporter in the options object (`{ exporter, ...defaults }`).
+    batchSpanProcessor: (exporter) => new trace.BatchSpanProcessor({ exporter } as never) as unknown as SdkSpanProcessor,
     otlpExporter: (kind, options) =>
       (kind === "proto" ? new proto.OTLPTraceExporter(options) : new json.OTLPTraceExporter(options)) as unknown as SdkSpanExporter,
   };
