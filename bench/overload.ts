@@ -86,10 +86,12 @@ async function main(): Promise<void> {
             transport: TRANSPORT,
           });
           if (r.delivered !== backlog) throw new Error(`backlog ${backlog}: ${r.delivered} delivered`);
+          r.rejectedAtCapacity = server.counters.rejectedAtCapacity;
           results.get(backlog)!.push(r);
           process.stderr.write(
             `overload ${TRANSPORT} round ${round + 1} backlog ${backlog}: ${fmt((r.handOverMicros + r.drainCpuMicros) / backlog)} µs/span in all, ` +
-              `drain ${fmt(r.drainCpuMicros / backlog)} µs/span over ${fmt(r.drainWallMillis / 1000, 1)} s; tenths ${r.sliceMicros.map((s) => fmt(s)).join(" ")}; load ${fmt(loadavg()[0]!, 2)}\n`,
+              `drain ${fmt(r.drainCpuMicros / backlog)} µs/span over ${fmt(r.drainWallMillis / 1000, 1)} s; ` +
+              `retried ${(r.stats as { retried?: number }).retried ?? 0} requests, 503 at capacity ${r.rejectedAtCapacity}; tenths ${r.sliceMicros.map((s) => fmt(s)).join(" ")}; load ${fmt(loadavg()[0]!, 2)}\n`,
           );
         } finally {
           await server.close();
@@ -102,15 +104,15 @@ async function main(): Promise<void> {
   const lines = [
     `Overload: ${TRANSPORT}, time scale ${TIME_SCALE}, mix ${args.mix}, ${ROUNDS} rounds, Node ${process.version}`,
     "",
-    "| backlog (spans) | CPU µs / delivered span, hand-over + drain | drain only | first tenth (longest queue; maps the whole backlog) | tenths 2–10, median | drain wall s (spans/s) | peak heap over baseline MiB | peak RSS over baseline MiB |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| backlog (spans) | CPU µs / delivered span, hand-over + drain | drain only | first tenth (longest queue; maps the whole backlog) | tenths 2–10, median | drain wall s (spans/s) | retried requests / 503s at capacity | peak heap over baseline MiB | peak RSS over baseline MiB |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const [backlog, list] of results) {
     const wall = spread(list.map((r) => r.drainWallMillis / 1000)).median;
     lines.push(
       `| ${backlog.toLocaleString("en-US")} | ${withSpread(list.map((r) => (r.handOverMicros + r.drainCpuMicros) / backlog))} | ${withSpread(list.map((r) => r.drainCpuMicros / backlog))} | ` +
         `${withSpread(list.map((r) => r.sliceMicros[0] ?? Number.NaN))} | ${withSpread(list.map((r) => spread(r.sliceMicros.slice(1)).median))} | ` +
-        `${fmt(wall, 1)} (${fmt(backlog / wall, 0)}) | ${fmt(spread(list.map((r) => r.peakHeapOverBaseline / 2 ** 20)).median)} | ${fmt(spread(list.map((r) => r.peakRssOverBaseline / 2 ** 20)).median)} |`,
+        `${fmt(wall, 1)} (${fmt(backlog / wall, 0)}) | ${fmt(spread(list.map((r) => (r.stats as { retried?: number }).retried ?? 0)).median, 0)} / ${fmt(spread(list.map((r) => r.rejectedAtCapacity ?? 0)).median, 0)} | ${fmt(spread(list.map((r) => r.peakHeapOverBaseline / 2 ** 20)).median)} | ${fmt(spread(list.map((r) => r.peakRssOverBaseline / 2 ** 20)).median)} |`,
     );
   }
   lines.push("", "CPU µs per delivered span in each tenth of the backlog, in delivery order (median of rounds):", "");

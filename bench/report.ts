@@ -13,6 +13,7 @@ const LABELS: Record<SubjectName, string> = {
   "otlp-http": "@opentelemetry/exporter-trace-otlp-http (JSON)",
   floor: "floor (pre-mapped → JSON.stringify → socket)",
   "phoenix-lean": "phoenix-connector, keepSourceAttributes: false",
+  "phoenix-otlp": "phoenix-connector, transport: otlp",
 };
 
 export function cpuPerSpan(run: MeasuredRun): number {

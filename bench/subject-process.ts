@@ -99,7 +99,11 @@ async function createSubject(): Promise<{ subject: Subject; poolSpans: number }>
   switch (config.subject) {
     case "phoenix":
     case "phoenix-lean":
-      return { subject: phoenixSubject(spans, config.sinkUrl, "bench", config.subject === "phoenix-lean"), poolSpans: spans.length };
+    case "phoenix-otlp":
+      return {
+        subject: phoenixSubject(spans, config.sinkUrl, "bench", config.subject === "phoenix" ? "default" : config.subject === "phoenix-lean" ? "lean" : "otlp"),
+        poolSpans: spans.length,
+      };
     case "otlp-proto":
     case "otlp-http":
       return { subject: otlpSubject(await loadSdk(), config.subject, spans, config.sinkUrl), poolSpans: spans.length };

@@ -34,6 +34,8 @@ export interface DrainResult {
   peakHeapOverBaseline: number;
   peakRssOverBaseline: number;
   stats: unknown;
+  /** Filled in by the parent: the server's OTLP 503s at capacity during the run. */
+  rejectedAtCapacity?: number;
 }
 
 const job = JSON.parse(process.argv[2]!) as DrainJob;
@@ -49,7 +51,10 @@ function options(url: string, project: string, room: number): PhoenixSpanExporte
     maxQueuedBytes: 2 * 1024 ** 3,
     // The package's time options on the server's time scale (as bench/phoenix-speed/producer.ts).
     timeoutMillis: scaled(20_000),
-    progressTimeoutMillis: scaled(30_000),
+    // Not scaled: the whole backlog is mapped in one synchronous pass before the first request
+    // (delivery-queue.ts #prepare, ~1 s for 50,000 spans), and a scaled 0.6 s progress deadline
+    // counts that as "Phoenix silent" and gives up (seen: a 50k round lost everything).
+    progressTimeoutMillis: 30_000,
     retry: { initialBackoffMillis: scaled(250), maxBackoffMillis: scaled(5_000), deadlineMillis: scaled(60_000) },
     summaryIntervalMillis: 0,
     scheduledDelayMillis: scaled(3_000),

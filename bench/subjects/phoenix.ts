@@ -10,17 +10,23 @@ export function phoenixSubject(
   pool: readonly ReadableSpan[],
   endpoint: string,
   projectName = "bench",
-  lean = false,
+  variant: "default" | "lean" | "otlp" = "default",
 ): Subject & { processor: PhoenixSpanProcessor; exporter: PhoenixSpanExporter } {
   // lean: the source attributes the mapping translated are not sent beside the OpenInference ones.
-  const exporter = new PhoenixSpanExporter({ endpoint, projectName, ...(lean ? { mapping: { keepSourceAttributes: false } } : {}) });
+  // otlp: the package's own OTLP/protobuf route (POST /v1/traces) instead of REST.
+  const exporter = new PhoenixSpanExporter({
+    endpoint,
+    projectName,
+    ...(variant === "lean" ? { mapping: { keepSourceAttributes: false } } : {}),
+    ...(variant === "otlp" ? { transport: "otlp" as const } : {}),
+  });
   const processor = new PhoenixSpanProcessor({ exporter });
   const delivered = () => {
     const stats = exporter.stats();
     return stats.exported + stats.duplicate;
   };
   return {
-    name: lean ? "phoenix-lean" : "phoenix",
+    name: variant === "default" ? "phoenix" : `phoenix-${variant}`,
     processor,
     exporter,
     feed: (index) => processor.onEnd(pool[index % pool.length]!),

@@ -16,8 +16,12 @@ export interface Subject {
   shutdown(): Promise<void>;
 }
 
-export type SubjectName = "phoenix" | "otlp-proto" | "otlp-http" | "floor" | "phoenix-lean";
+export type SubjectName = "phoenix" | "otlp-proto" | "otlp-http" | "floor" | "phoenix-lean" | "phoenix-otlp";
 
-/** The default subjects; `phoenix-lean` (this package with `mapping: { keepSourceAttributes: false }`) only when asked for. */
+/**
+ * The default subjects. Only when asked for: `phoenix-lean` (this package with
+ * `mapping: { keepSourceAttributes: false }`) and `phoenix-otlp` (this package
+ * with `transport: "otlp"`: its own OTLP/protobuf writer, src/exporter/delivery/otlp-protobuf.ts).
+ */
 export const SUBJECT_NAMES: readonly SubjectName[] = ["phoenix", "otlp-proto", "otlp-http", "floor"];
-export const ALL_SUBJECT_NAMES: readonly SubjectName[] = [...SUBJECT_NAMES, "phoenix-lean"];
+export const ALL_SUBJECT_NAMES: readonly SubjectName[] = [...SUBJECT_NAMES, "phoenix-lean", "phoenix-otlp"];
