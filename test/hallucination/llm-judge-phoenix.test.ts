@@ -1,180 +1,115 @@
 /**
  * The LLM judge through Phoenix's own `POST /v1/chat/completions` (Phoenix
- * 20.3, operationId createChatCompletion in test/fixtures/phoenix/openapi.json).
- *
- * The shared Phoenix test server (test/servers/phoenix-server.ts) has no
- * chat-completions route yet, so this file runs a small fake of that one
- * route on 127.0.0.1 that holds the request to the route's schema
- * (CreateChatCompletionRequestBody, a FastAPI 422 otherwise) and answers
- * bodies that the test checks against the ChatCompletion /
- * ChatCompletionErrorResponse schemas. Once the test server has the route
- * (a `chatCompletion` option), `startPhoenix` below should use it instead.
+ * 20.3, operationId createChatCompletion in test/fixtures/phoenix/openapi.json),
+ * served by the shared Phoenix test server (test/servers/phoenix-server.ts,
+ * route in test/servers/phoenix-chat.ts). That route holds the request to the
+ * schema's CreateChatCompletionRequestBody (422 otherwise), the model to
+ * "{provider}:{model}" / "custom:{id}:{model}" (400 otherwise), runs Phoenix's
+ * auth, and answers a ChatCompletion / ChatCompletionErrorResponse; the
+ * `chatCompletion` script below stands in for the provider and only runs for
+ * a request the route accepted.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { detectHallucination, llmJudge, LlmJudgeHttpError } from "../../src/hallucination/index.js";
-import { schemaValidator, validationDetail } from "../servers/phoenix-schema.js";
+import type { ChatCompletionRequest, ChatCompletionScript } from "../servers/phoenix-chat.js";
+import { startPhoenixServer, type PhoenixTestServer, type PhoenixTestServerOptions } from "../servers/phoenix-server.js";
 
 const PHOENIX_KEY = "phx-key-8d2f6a1c9e4b7035";
+const VIEWER_KEY = "phx-viewer-3a9c5e7d1f";
 const CONTEXT = "The Eiffel Tower is located in Paris, France. It was completed in 1889.";
 const RESPONSE = "The Eiffel Tower is located in London, England.";
-/** Phoenix's built-in providers, from the route's description. */
-const PROVIDERS = ["anthropic", "aws", "azure_openai", "cerebras", "deepseek", "fireworks", "google", "groq", "moonshot", "ollama", "openai", "perplexity", "together", "xai"];
+const HALLUCINATED = "EXPLANATION: The reference text says Paris.\nLABEL: hallucinated";
 
-interface Exchange {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage["headers"];
-  readonly body: unknown;
-  /** Schema errors of the request body; empty when it is what the route takes. */
-  readonly schemaErrors: string[];
-  status: number;
-  answer: unknown;
-}
-
-interface FakePhoenix {
+interface Phoenix {
+  readonly server: PhoenixTestServer;
+  /** `{url}/v1`, what a user passes as the judge's baseURL. */
   readonly baseURL: string;
-  readonly exchanges: Exchange[];
-  close(): Promise<void>;
+  /** Bodies the route accepted and handed to the provider (the script). */
+  readonly accepted: ChatCompletionRequest[];
+  /** Requests to the chat-completions route, with the status Phoenix answered. */
+  chatRequests(): PhoenixTestServer["requests"];
 }
 
-const running: FakePhoenix[] = [];
+const running: PhoenixTestServer[] = [];
 afterEach(async () => {
-  for (const phoenix of running.splice(0)) await phoenix.close();
+  for (const server of running.splice(0)) await server.close();
 });
 
-/** Phoenix 20.3's chat-completions route: auth (when `apiKey`), schema, "provider:model", then the model's `content`. */
-async function startPhoenix(options: { apiKey?: string; viewerKey?: string; content?: string } = {}): Promise<FakePhoenix> {
-  const exchanges: Exchange[] = [];
-  const validateRequest = schemaValidator("CreateChatCompletionRequestBody");
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-      const valid = validateRequest(body);
-      const exchange: Exchange = {
-        method: request.method ?? "",
-        url: request.url ?? "",
-        headers: request.headers,
-        body,
-        schemaErrors: valid ? [] : (validateRequest.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`),
-        status: 0,
-        answer: undefined,
-      };
-      exchanges.push(exchange);
-      answer(exchange, response, valid);
-    });
+async function startPhoenix(options: Omit<PhoenixTestServerOptions, "chatCompletion"> & { answer?: ChatCompletionScript | null } = {}): Promise<Phoenix> {
+  const accepted: ChatCompletionRequest[] = [];
+  const { answer = () => HALLUCINATED, ...serverOptions } = options;
+  const server = await startPhoenixServer({
+    ...serverOptions,
+    ...(answer === null
+      ? {}
+      : {
+          chatCompletion: (body) => {
+            accepted.push(body);
+            return answer(body);
+          },
+        }),
   });
-
-  function send(exchange: Exchange, response: ServerResponse, status: number, answer: unknown): void {
-    exchange.status = status;
-    exchange.answer = answer;
-    if (typeof answer === "string") {
-      response.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
-      response.end(answer);
-    } else {
-      response.writeHead(status, { "content-type": "application/json" });
-      response.end(JSON.stringify(answer));
-    }
-  }
-
-  function answer(exchange: Exchange, response: ServerResponse, valid: boolean): void {
-    if (exchange.method !== "POST" || exchange.url.split("?")[0] !== "/v1/chat/completions") {
-      return send(exchange, response, 404, { detail: "Not Found" });
-    }
-    if (options.apiKey !== undefined) {
-      const auth = exchange.headers.authorization;
-      if (auth === `Bearer ${options.viewerKey ?? "\0"}`) return send(exchange, response, 403, "Forbidden");
-      if (auth !== `Bearer ${options.apiKey}`) return send(exchange, response, 401, "Invalid token");
-    }
-    if (!valid) return send(exchange, response, 422, validationDetail(schemaValidator("CreateChatCompletionRequestBody").errors, exchange.body));
-    const body = exchange.body as { model: string; stream?: boolean };
-    const [provider, ...rest] = body.model.split(":");
-    if (rest.length === 0 || rest.join(":") === "" || !(PROVIDERS.includes(provider ?? "") || (provider === "custom" && rest.length >= 2))) {
-      return send(exchange, response, 400, {
-        error: {
-          message: `Invalid model '${body.model}': expected '{provider}:{model_name}' or 'custom:{provider_id}:{model_name}'`,
-          type: "invalid_request_error",
-          param: "model",
-          code: null,
-        },
-      });
-    }
-    send(exchange, response, 200, {
-      id: "chatcmpl-phoenix-1",
-      object: "chat.completion",
-      created: 1_764_000_000,
-      model: rest.join(":"),
-      choices: [{ index: 0, message: { role: "assistant", content: options.content ?? "EXPLANATION: The reference text says Paris.\nLABEL: hallucinated" }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 310, completion_tokens: 14, total_tokens: 324 },
-    });
-  }
-
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const phoenix: FakePhoenix = {
-    baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    exchanges,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+  running.push(server);
+  return {
+    server,
+    baseURL: `${server.url}/v1`,
+    accepted,
+    chatRequests: () => server.requests.filter((r) => r.path === "/v1/chat/completions"),
   };
-  running.push(phoenix);
-  return phoenix;
 }
 
-function expectAnswerMatchesContract(exchange: Exchange | undefined): void {
-  const validate = schemaValidator(exchange?.status === 200 ? "ChatCompletion" : "ChatCompletionErrorResponse");
-  expect(validate(exchange?.answer), JSON.stringify(validate.errors)).toBe(true);
-}
-
-describe("llmJudge through Phoenix's POST /v1/chat/completions", () => {
-  it("sends a body the route's schema accepts, a provider:model name and no key; reads Phoenix's ChatCompletion", async () => {
+describe("llmJudge through Phoenix's POST /v1/chat/completions (Phoenix test server)", () => {
+  it("Phoenix accepts the judge's request (schema, provider:model, no key) and the judge reads its ChatCompletion", async () => {
     const phoenix = await startPhoenix();
     const result = await detectHallucination(
       { context: CONTEXT, response: RESPONSE, query: "Where is the Eiffel Tower?" },
       llmJudge({ baseURL: phoenix.baseURL, model: "openai:gpt-4o-mini", retryDelayMs: () => 0 }),
     );
-    expect(phoenix.exchanges).toHaveLength(1);
-    const [exchange] = phoenix.exchanges;
-    expect(exchange?.method).toBe("POST");
-    expect(exchange?.url).toBe("/v1/chat/completions");
-    expect(exchange?.headers["content-type"]).toBe("application/json");
-    expect(exchange?.headers.authorization).toBeUndefined();
-    expect(exchange?.schemaErrors).toEqual([]);
-    expect(exchange?.body).toMatchObject({ model: "openai:gpt-4o-mini", temperature: 0, messages: [{ role: "user" }] });
-    expect((exchange?.body as { stream?: unknown }).stream).toBeUndefined();
-    expectAnswerMatchesContract(exchange);
     expect(result).toMatchObject({ label: "hallucinated", score: 1, detector: "llm-judge", explanation: "The reference text says Paris." });
+    const requests = phoenix.chatRequests();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ method: "POST", status: 200 });
+    expect(requests[0]?.headers["content-type"]).toBe("application/json");
+    expect(requests[0]?.headers.authorization).toBeUndefined();
+    // The script runs only for a body the route validated against CreateChatCompletionRequestBody.
+    expect(phoenix.accepted).toHaveLength(1);
+    const body = phoenix.accepted[0]!;
+    expect(body).toMatchObject({ model: "openai:gpt-4o-mini", temperature: 0 });
+    expect(body.messages.at(-1)?.role).toBe("user");
+    expect(JSON.stringify(body.messages)).toContain("Eiffel Tower");
+    expect(body.stream).toBeUndefined();
+  });
+
+  it("a factual verdict from the provider comes back as factual; a custom provider's model name is accepted", async () => {
+    const phoenix = await startPhoenix({ answer: () => "EXPLANATION: The context says Paris.\nLABEL: factual" });
+    const result = await detectHallucination(
+      { context: CONTEXT, response: "It is in Paris." },
+      llmJudge({ baseURL: phoenix.baseURL, model: "custom:my-gateway:llama-3.1-8b", retryDelayMs: () => 0 }),
+    );
+    expect(result).toMatchObject({ label: "factual", score: 0, detector: "llm-judge" });
+    expect(phoenix.chatRequests()[0]?.status).toBe(200);
   });
 
   it("with Phoenix's auth on, sends the Phoenix API key as the bearer token", async () => {
-    const phoenix = await startPhoenix({ apiKey: PHOENIX_KEY, content: "LABEL: factual" });
+    const phoenix = await startPhoenix({ apiKey: PHOENIX_KEY, answer: () => "LABEL: factual" });
     const result = await detectHallucination(
       { context: CONTEXT, response: "It is in Paris." },
       llmJudge({ baseURL: phoenix.baseURL, apiKey: PHOENIX_KEY, model: "anthropic:claude-sonnet-4-5", retryDelayMs: () => 0 }),
     );
-    expect(phoenix.exchanges[0]?.headers.authorization).toBe(`Bearer ${PHOENIX_KEY}`);
-    expect(phoenix.exchanges[0]?.status).toBe(200);
+    expect(phoenix.chatRequests()[0]?.headers.authorization).toBe(`Bearer ${PHOENIX_KEY}`);
+    expect(phoenix.chatRequests()[0]?.status).toBe(200);
     expect(result.label).toBe("factual");
   });
 
-  it("logprobs: true still fits the route's schema; Phoenix returns none, so the confidence is the unscored one", async () => {
+  it("logprobs: true still passes the route's schema; Phoenix returns none, so the confidence is the unscored one", async () => {
     const phoenix = await startPhoenix();
     const result = await detectHallucination(
       { context: CONTEXT, response: RESPONSE },
       llmJudge({ baseURL: phoenix.baseURL, model: "openai:gpt-4o-mini", logprobs: true, unscoredConfidence: 0.75, retryDelayMs: () => 0 }),
     );
-    expect(phoenix.exchanges[0]?.schemaErrors).toEqual([]);
+    expect(phoenix.chatRequests()[0]?.status).toBe(200);
+    expect(phoenix.accepted).toHaveLength(1);
     expect(result).toMatchObject({ label: "hallucinated", score: 1, confidence: 0.75 });
   });
 
@@ -187,16 +122,40 @@ describe("llmJudge through Phoenix's POST /v1/chat/completions", () => {
     expect(error).toBeInstanceOf(LlmJudgeHttpError);
     expect((error as LlmJudgeHttpError).statusCode).toBe(400);
     expect((error as LlmJudgeHttpError).attempts).toBe(1);
-    expect((error as Error).message).toContain("Invalid model 'gpt-4o-mini'");
+    expect((error as Error).message).toContain("got 'gpt-4o-mini'");
     expect((error as Error).message).toMatch(/"provider:model"/);
-    expect(phoenix.exchanges).toHaveLength(1);
-    expectAnswerMatchesContract(phoenix.exchanges[0]);
+    expect(phoenix.chatRequests()).toHaveLength(1);
+    expect(phoenix.accepted).toHaveLength(0);
+  });
+
+  it("Phoenix without credentials for the provider: its 400 naming the provider reaches the user", async () => {
+    const phoenix = await startPhoenix({ answer: null });
+    const error = await detectHallucination(
+      { context: CONTEXT, response: RESPONSE },
+      llmJudge({ baseURL: phoenix.baseURL, model: "openai:gpt-4o-mini", retryDelayMs: () => 0 }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LlmJudgeHttpError);
+    expect((error as LlmJudgeHttpError).statusCode).toBe(400);
+    expect((error as Error).message).toContain("No API key found for provider openai");
+  });
+
+  it("the provider's 429 through Phoenix is retried and the judge then gets its verdict", async () => {
+    let calls = 0;
+    const phoenix = await startPhoenix({
+      answer: () => (++calls === 1 ? { status: 429, error: { message: "rate limited", type: "rate_limit_error" } } : HALLUCINATED),
+    });
+    const result = await detectHallucination(
+      { context: CONTEXT, response: RESPONSE },
+      llmJudge({ baseURL: phoenix.baseURL, model: "openai:gpt-4o-mini", retryDelayMs: () => 0 }),
+    );
+    expect(result.label).toBe("hallucinated");
+    expect(phoenix.chatRequests().map((r) => r.status)).toEqual([429, 200]);
   });
 
   it("a wrong or read-only Phoenix key: 401/403 name apiKey, are not retried, and never show the key", async () => {
-    const phoenix = await startPhoenix({ apiKey: PHOENIX_KEY, viewerKey: "phx-viewer-3a9c5e7d1f" });
-    for (const [key, code] of [["phx-wrong-0000000000", 401], ["phx-viewer-3a9c5e7d1f", 403]] as const) {
-      phoenix.exchanges.length = 0;
+    const phoenix = await startPhoenix({ apiKey: PHOENIX_KEY, viewerKeys: [VIEWER_KEY] });
+    for (const [key, code] of [["phx-wrong-0000000000", 401], [VIEWER_KEY, 403]] as const) {
+      const before = phoenix.chatRequests().length;
       const error = await detectHallucination(
         { context: CONTEXT, response: RESPONSE },
         llmJudge({ baseURL: phoenix.baseURL, apiKey: key, model: "openai:gpt-4o-mini", retryDelayMs: () => 0 }),
@@ -204,13 +163,14 @@ describe("llmJudge through Phoenix's POST /v1/chat/completions", () => {
       expect(error).toBeInstanceOf(LlmJudgeHttpError);
       expect((error as LlmJudgeHttpError).statusCode).toBe(code);
       expect((error as Error).message).toMatch(/apiKey/);
-      expect(phoenix.exchanges).toHaveLength(1);
+      expect(phoenix.chatRequests().length - before).toBe(1);
       expect([String(error), inspect(error, { depth: 5 }), JSON.stringify(error)].join("\n")).not.toContain(key);
     }
+    expect(phoenix.accepted).toHaveLength(0);
   });
 
-  it("the fake holds requests to the schema: a body Phoenix would refuse gets FastAPI's 422", async () => {
-    // Guards the guard: without this, a fake accepting anything would let the first test pass vacuously.
+  it("the route holds requests to the schema: a body Phoenix would refuse gets 422 and never reaches the provider", async () => {
+    // Guards the guard: a route accepting anything would let the first test pass vacuously.
     const phoenix = await startPhoenix();
     const response = await fetch(`${phoenix.baseURL}/chat/completions`, {
       method: "POST",
@@ -218,6 +178,6 @@ describe("llmJudge through Phoenix's POST /v1/chat/completions", () => {
       body: JSON.stringify({ model: "openai:gpt-4o-mini", messages: [{ role: "tool", content: 1 }] }),
     });
     expect(response.status).toBe(422);
-    expect(phoenix.exchanges[0]?.schemaErrors.length).toBeGreaterThan(0);
+    expect(phoenix.accepted).toHaveLength(0);
   });
 });
