@@ -9,10 +9,13 @@ import { Outage } from "./outage.js";
 import { MemoryOverflow, SpoolOverflow, type Batch, type OverflowPolicy } from "./overflow-policy.js";
 import { encodeRequests, type EncodeSteps, type HandedOver } from "./request-batches.js";
 import { SendWindow } from "./send-window.js";
-import type { RejectedSpan, SinkResult, SpanSink } from "./span-sink.js";
+import { DrainWaiters, type DrainDeadline } from "./drain-waiters.js";
+import { reportRejected } from "./rejection-report.js";
+import type { SinkResult, SpanSink } from "./span-sink.js";
 import { Ticket, type SubmitOutcome } from "./tickets.js";
 
 export type { SubmitOutcome } from "./tickets.js";
+export type { DrainDeadline } from "./drain-waiters.js";
 
 export interface DeliveryQueueOptions extends Omit<EncodeSteps, "maxRequestBytes"> {
   sink: SpanSink;
@@ -34,22 +37,6 @@ export interface DeliveryQueueOptions extends Omit<EncodeSteps, "maxRequestBytes
   probeBackoff: { initialMillis: number; maxMillis: number };
   /** Told whenever something goes wrong (retry, refusal, drop, spool, outage), for the periodic summary. */
   onTrouble?: () => void;
-}
-
-/** How long a flush or shutdown waits: until Phoenix stops acknowledging for `progressMillis`, or the `capMillis` cap. */
-export interface DrainDeadline {
-  /** Longest wait with no acknowledgement from Phoenix. */
-  progressMillis: number;
-  /** Longest wait in all; Infinity for none. */
-  capMillis: number;
-  /** Also give up as soon as Phoenix is known to be down (a flush at process exit). */
-  untilDown?: boolean;
-}
-
-interface IdleWaiter {
-  idle(): void;
-  /** Re-evaluates the deadline (after progress or an outage). */
-  check(): void;
 }
 
 /**
@@ -83,9 +70,7 @@ export class DeliveryQueue {
   #spans = 0;
   #bytes = 0;
   #scheduled = false;
-  /** When Phoenix last acknowledged anything (or a wait began): a drain's progress clock. */
-  #lastProgress = 0;
-  #idleWaiters: IdleWaiter[] = [];
+  readonly #waiters = new DrainWaiters();
 
   constructor(options: DeliveryQueueOptions) {
     this.#options = options;
@@ -159,33 +144,7 @@ export class DeliveryQueue {
    */
   drain(deadline: DrainDeadline): Promise<boolean> {
     if (this.#idle()) return Promise.resolve(true);
-    // Deadlines are the caller's wall-clock time, measured with real timers
-    // (the injected Clock paces retries and probes; it has no timers to wake a waiter).
-    const started = Date.now();
-    this.#lastProgress = Math.max(this.#lastProgress, started);
-    return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const waiter: IdleWaiter = {
-        idle: () => {
-          clearTimeout(timer);
-          resolve(true);
-        },
-        check: () => {
-          clearTimeout(timer);
-          const now = Date.now();
-          const stalledAt = this.#lastProgress + deadline.progressMillis;
-          const capAt = started + deadline.capMillis;
-          if (now >= stalledAt || now >= capAt || (deadline.untilDown === true && this.#outage.active)) {
-            this.#idleWaiters = this.#idleWaiters.filter((w) => w !== waiter);
-            resolve(false);
-            return;
-          }
-          timer = setTimeout(waiter.check, Math.max(1, Math.min(stalledAt, capAt) - now));
-        },
-      };
-      this.#idleWaiters.push(waiter);
-      waiter.check();
-    });
+    return this.#waiters.wait(deadline, () => this.#outage.active);
   }
 
   /** Waits while Phoenix makes progress for everything handed over; what still waits then goes to the spool (when there is one). */
@@ -254,9 +213,7 @@ export class DeliveryQueue {
 
   #notifyIdle(): void {
     if (!this.#idle()) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const waiter of waiters) waiter.idle();
+    this.#waiters.idle();
   }
 
   #schedule(): void {
@@ -273,7 +230,9 @@ export class DeliveryQueue {
   /** Maps what came in and admits it, batch by batch, within the memory bounds. */
   #prepare(): void {
     const incoming = this.#incoming;
+    if (incoming.length === 0) return;
     this.#incoming = [];
+    const started = Date.now();
     for (const { handed, ticket } of incoming) {
       const { batches, unsendable } = encodeRequests(handed, this.#steps);
       for (const span of unsendable) {
@@ -284,6 +243,9 @@ export class DeliveryQueue {
       }
       for (const batch of batches) this.#admit({ ...batch, ticket, lease: undefined });
     }
+    // Mapping a large burst blocks this thread (about 1 s per 50,000 spans): that is our time, not
+    // Phoenix's silence, so the progress clock of a waiting flush or shutdown does not count it.
+    this.#waiters.credit(Date.now() - started);
   }
 
   /** Into memory while under the bounds (and, with a spool, while Phoenix answers); else set aside. */
@@ -369,8 +331,8 @@ export class DeliveryQueue {
     counters.retried += retries;
     counters.repaired += result.repaired ?? 0;
     if (batch.lease) counters.replayed += result.delivered + result.duplicates;
-    if (result.delivered + result.duplicates + result.rejected.length > 0) this.#lastProgress = Date.now();
-    this.#reportRejected(batch.project, result.rejected);
+    if (result.delivered + result.duplicates + result.rejected.length > 0) this.#waiters.progress();
+    reportRejected(batch.project, result.rejected, this.#counters);
     batch.ticket?.stored(result.delivered, result.duplicates);
     batch.ticket?.rejected(result.rejected);
     if (retries > 0 || result.rejected.length > 0 || (result.repaired ?? 0) > 0) this.#options.onTrouble?.();
@@ -391,7 +353,7 @@ export class DeliveryQueue {
     this.#window.collapse();
     this.#options.onTrouble?.();
     this.#outage.failed(failure, result.error, () => this.#pump());
-    for (const waiter of [...this.#idleWaiters]) waiter.check();
+    this.#waiters.check();
     if (batch.lease) {
       // Replayed spans are on disk already: they keep their place, unacknowledged, and are the next probe.
       this.#ready.unshift(rest);
@@ -407,35 +369,6 @@ export class DeliveryQueue {
       // No spool: the spans wait at the front, within the memory bounds, for Phoenix to come back.
       this.#ready.unshift(rest);
       this.#hold(rest);
-    }
-  }
-
-  /**
-   * Invalid spans one by one, each with Phoenix's reason for it; spans refused
-   * for a reason that is not theirs (a whole request refused, a span too large)
-   * one line per reason, so a wrong endpoint does not log a line per span.
-   */
-  #reportRejected(project: string, rejected: readonly RejectedSpan[]): void {
-    const grouped = new Map<string, RejectedSpan[]>();
-    for (const span of rejected) {
-      if (span.cause === "invalid") {
-        this.#counters.invalid++;
-        diag.error(
-          `phoenix-connector: Phoenix refused span ${span.spanId} (trace ${span.traceId}, project "${project}") as invalid; dropped. Phoenix's reason: ${span.reason}`,
-        );
-        continue;
-      }
-      const key = `${span.cause}\n${span.reason}`;
-      let list = grouped.get(key);
-      if (!list) grouped.set(key, (list = []));
-      list.push(span);
-    }
-    for (const spans of grouped.values()) {
-      const { cause, reason } = spans[0]!;
-      const what = `${spans.length === 1 ? "span" : `${spans.length} spans`}${cause === "too-large" ? " as too large" : ""}`;
-      const ids = spans.slice(0, 5).map((s) => s.spanId).join(", ") + (spans.length > 5 ? ", …" : "");
-      diag.error(`phoenix-connector: Phoenix refused ${what} of project "${project}" (${ids}); dropped. Phoenix's answer: ${reason}`);
-      this.#counters.drop(cause as Exclude<typeof cause, "invalid">, spans.length);
     }
   }
 }

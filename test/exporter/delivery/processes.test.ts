@@ -120,10 +120,11 @@ describe("the spool across processes", () => {
 
   it("an outage with a small memory cap: the spool takes the overflow, the replay delivers all of it, resident memory stays bounded", async () => {
     // 40,000 spans of about 3 KB: 120 MB of span JSON pass through during the outage. Measured: resident
-    // memory grows 25–50 MB with a 1 MiB cap (garbage the collector has not returned yet), 170–180 MB without one.
+    // memory grows 25–50 MB with a 1 MiB cap (garbage the collector has not returned yet; up to ~70 MB on a
+    // loaded 2-core machine, where the collector runs late), 170–180 MB without one.
     const SPANS = 40_000;
     const CAP = 1024 * 1024;
-    const MARGIN = 64 * 1024 * 1024;
+    const MARGIN = 100 * 1024 * 1024;
     const down = outage();
     server.faults.push(down);
     const proc = child("outage", { SPANS: String(SPANS), PADDING: "3000", MAX_QUEUED_BYTES: String(CAP) });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { DrainWaiters } from "../../../src/exporter/delivery/drain-waiters.js";
+
+describe("DrainWaiters (the deadline of a flush or shutdown)", () => {
+  it("resolves true as soon as the queue is idle", async () => {
+    const waiters = new DrainWaiters();
+    const wait = waiters.wait({ progressMillis: 60_000, capMillis: Infinity }, () => false);
+    waiters.idle();
+    await expect(wait).resolves.toBe(true);
+  });
+
+  it("gives up after progressMillis of silence, but not while Phoenix keeps acknowledging", async () => {
+    const waiters = new DrainWaiters();
+    const started = Date.now();
+    const wait = waiters.wait({ progressMillis: 40, capMillis: Infinity }, () => false);
+    // Acknowledgements every 10 ms for 100 ms keep the wait alive past 40 ms.
+    const ticker = setInterval(() => waiters.progress(), 10);
+    setTimeout(() => clearInterval(ticker), 100);
+    await expect(wait).resolves.toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+  });
+
+  it("does not count the exporter's own work as Phoenix's silence", async () => {
+    const waiters = new DrainWaiters();
+    const started = Date.now();
+    const wait = waiters.wait({ progressMillis: 30, capMillis: Infinity }, () => false);
+    waiters.credit(60);
+    await expect(wait).resolves.toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(85);
+  });
+
+  it("stops at the cap even while Phoenix makes progress", async () => {
+    const waiters = new DrainWaiters();
+    const ticker = setInterval(() => waiters.progress(), 5);
+    const started = Date.now();
+    await expect(waiters.wait({ progressMillis: 1_000, capMillis: 40 }, () => false)).resolves.toBe(false);
+    clearInterval(ticker);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("with untilDown, gives up once Phoenix is known to be down", async () => {
+    const waiters = new DrainWaiters();
+    let down = false;
+    const wait = waiters.wait({ progressMillis: 60_000, capMillis: Infinity, untilDown: true }, () => down);
+    down = true;
+    waiters.check();
+    await expect(wait).resolves.toBe(false);
+  });
+});
