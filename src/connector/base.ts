@@ -9,6 +9,7 @@ import type { ExportProgress, ExportSummary } from "./transfer/export-traces.js"
 import type { ImportFileOptions } from "./transfer/import-options.js";
 import type { ImportSummary } from "./transfer/import-traces.js";
 import type { PhoenixSpanExporter } from "../exporter/exporter.js";
+import type { ExperimentResult, LogExperimentOptions } from "./experiments/types.js";
 
 /**
  * The connector API, independent of where the data goes: `PhoenixConnector`
@@ -26,6 +27,8 @@ export interface Connector {
   logMetrics(options: LogMetricsOptions): Promise<string>;
   /** Logs an evaluation span and one trace annotation per score; returns the span id and the scores. */
   logEvaluation(options: LogEvaluationOptions): Promise<EvaluationResult>;
+  /** Logs an evaluation as a Phoenix experiment: the dataset (found or created), an experiment, a run per prediction, evaluations per run. */
+  logExperiment(options: LogExperimentOptions): Promise<ExperimentResult>;
   /** Annotates a span or a trace (once it is stored). */
   logAnnotation(options: LogAnnotationOptions): Promise<void>;
   /** Judges whether a response is grounded in its context; with a job, logs the verdict as a span and an annotation. */

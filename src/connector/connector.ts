@@ -27,6 +27,8 @@ import { checkTraceIds, compareStoredTraces } from "./comparison/compare-stored.
 import type { TraceComparison } from "./comparison/types.js";
 import { Connection, ConnectionLifecycle } from "./connection.js";
 import { definedOnly } from "./defined-only.js";
+import { logExperiment } from "./experiments/log-experiment.js";
+import type { ExperimentResult, LogExperimentOptions } from "./experiments/types.js";
 import { detectAndLog } from "./hallucination-span.js";
 import { ioAttributes } from "./io-attributes.js";
 import { spanName } from "./jobs/span-spec.js";
@@ -148,6 +150,24 @@ export class PhoenixConnector implements Connector {
    */
   async logEvaluation(options: LogEvaluationOptions): Promise<EvaluationResult> {
     return logEvaluation(this.#lifecycle.get(), options);
+  }
+
+  /**
+   * Logs an evaluation as a Phoenix experiment (docs/connector.md,
+   * "Experiments"): the examples become a dataset — created once by name,
+   * found again on the next run (same ids and content), never duplicated; a
+   * dataset lacking some examples is refused unless `onNewExamples:
+   * "append"` — then a new experiment on it, a run per prediction and
+   * repetition linked to the job's trace, and per run the computed scores
+   * (accuracy; precision/recall/F1 for label lists), your scores, your
+   * evaluators and the hallucination verdict as experiment evaluations. A
+   * failed prediction (an `Error`) is a run error, a failing evaluator an
+   * evaluation error; a write refused for one run is listed in `failures`.
+   *
+   * @throws PhoenixInputError for bad input (lengths, examples without input, …) or a dataset that holds other examples
+   */
+  async logExperiment(options: LogExperimentOptions): Promise<ExperimentResult> {
+    return logExperiment(this.#lifecycle.get(), options, this.#options.hallucinationDetector);
   }
 
   /**

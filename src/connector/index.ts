@@ -26,3 +26,4 @@ export { openBackend, type OpenBackendOptions } from "./backend/open-backend.js"
 export { PhoenixRestClient, type PhoenixRestClientOptions } from "./rest/rest-client.js";
 export * from "./comparison/index.js";
 export * from "./transfer/index.js";
+export * from "./experiments/index.js";

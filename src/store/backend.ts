@@ -1,4 +1,5 @@
 import type { PhoenixSpan } from "../mapping/phoenix-span.js";
+import type { PhoenixExperimentStore } from "./experiments/experiment-types.js";
 
 /**
  * The one seam between the connector (and the comparison, export/import and
@@ -40,6 +41,9 @@ export interface PhoenixBackend {
     project: string,
     query: PhoenixAnnotationQuery,
   ): Promise<Array<PhoenixStoredAnnotationOf[T]>>;
+
+  /** Datasets, experiments, runs and their evaluations, in Phoenix's shapes (see experiments/experiment-types.ts). */
+  readonly experiments: PhoenixExperimentStore;
 
   /** Where to see a trace: Phoenix's UI page, or the local spans file with the trace id. */
   traceUrl(project: PhoenixProjectRef, traceId: string): string;

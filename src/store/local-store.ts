@@ -30,6 +30,7 @@ import {
   projectNameFromDirectory,
   projectsDirectory,
 } from "./layout.js";
+import { LocalExperimentStore } from "./experiments/local-experiments.js";
 import { LocalStoreSpanSink } from "./local-span-sink.js";
 import { ProjectSpanIndex } from "./span-index.js";
 
@@ -58,6 +59,7 @@ export class LocalStore implements PhoenixBackend {
   readonly kind = "local" as const;
   readonly display: string;
   readonly directory: string;
+  readonly experiments: LocalExperimentStore;
   readonly #indexes = new Map<string, ProjectSpanIndex>();
   /** Serialises this process's reads and writes, so an index is never read twice at once. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -66,6 +68,7 @@ export class LocalStore implements PhoenixBackend {
   constructor(directory: string) {
     this.directory = directory;
     this.display = pathToFileURL(directory).href;
+    this.experiments = new LocalExperimentStore(directory);
   }
 
   listProjects(cursor?: string): Promise<PhoenixPage<PhoenixProjectRef>> {

@@ -18,29 +18,35 @@ import type {
  */
 type Json = Record<string, unknown>;
 
-class ShapeError extends Error {}
+export class ShapeError extends Error {}
 
-function object(value: unknown, where: string): Json {
+export function object(value: unknown, where: string): Json {
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ShapeError(`${where} is not an object`);
   return value as Json;
 }
 
-function array(value: unknown, where: string): unknown[] {
+export function array(value: unknown, where: string): unknown[] {
   if (!Array.isArray(value)) throw new ShapeError(`${where} is not an array`);
   return value;
 }
 
-function string(value: unknown, where: string): string {
+export function string(value: unknown, where: string): string {
   if (typeof value !== "string") throw new ShapeError(`${where} is not a string`);
   return value;
 }
 
-function optionalString(value: unknown, where: string): string | null {
+export function optionalString(value: unknown, where: string): string | null {
   if (value === undefined || value === null) return null;
   return string(value, where);
 }
 
-function page<T>(body: unknown, item: (value: unknown, where: string) => T): PhoenixPage<T> {
+export function nullableNumber(value: unknown, where: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "number") throw new ShapeError(`${where} is not a number`);
+  return value;
+}
+
+export function page<T>(body: unknown, item: (value: unknown, where: string) => T): PhoenixPage<T> {
   const root = object(body, "the body");
   const data = array(root.data, "data").map((v, i) => item(v, `data[${i}]`));
   const next = root.next_cursor;

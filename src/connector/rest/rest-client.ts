@@ -19,6 +19,7 @@ import {
   type PhoenixSpanQuery,
   type PhoenixStoredAnnotationOf,
 } from "../../store/backend.js";
+import { RestExperiments } from "./experiment-rest.js";
 import { responseError } from "./response-errors.js";
 import {
   checkShape,
@@ -61,6 +62,8 @@ const ANNOTATIONS_PER_PAGE = 1_000;
 export class PhoenixRestClient implements PhoenixBackend {
   readonly kind = "phoenix" as const;
   readonly display: string;
+  /** Datasets and experiments (experiment-rest.ts), on this client's transport. */
+  readonly experiments: RestExperiments;
   readonly #baseUrl: string;
   readonly #connection: ResolvedConnection;
   readonly #transport: Transport;
@@ -80,6 +83,12 @@ export class PhoenixRestClient implements PhoenixBackend {
       ...(connection.ca !== undefined ? { ca: connection.ca } : {}),
     });
     this.#transport = new RetryingTransport(http, { ...REST_CLIENT_RETRY, ...options.retry }, options.clock ?? REAL_CLOCK);
+    this.experiments = new RestExperiments({
+      baseUrl: this.#baseUrl,
+      send: (request, accepted) => this.#send(request, accepted),
+      parse: (answer, route, shape) => this.#parse(answer, route, shape),
+      redact: (text) => connection.credentials.redact(text),
+    });
   }
 
   listProjects(cursor?: string): Promise<PhoenixPage<PhoenixProjectRef>> {
