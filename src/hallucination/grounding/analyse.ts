@@ -6,6 +6,7 @@
  * figures are not names, and neither are words; a claim's grounded names and
  * figures feed its negation and relation checks.
  */
+import { checkNamedAsAnswer, checkPersonAnswer, checkSuperlativeAnswer } from "./answer-fit.js";
 import { claimAt, readResponse, type ClaimRange } from "./claims.js";
 import { checkComparativeClaim, checkComparisonAnswer, isComparativeClaim } from "./comparison-findings.js";
 import type { ContextIndex } from "./context-index.js";
@@ -44,7 +45,13 @@ export function analyseGrounding(context: ContextIndex, responseText: string, qu
   const namesAndFigures: readonly CheckedPart[] = [...figures.parts, ...names.parts];
 
   const asked = checkQuestion(response, context, query, { entities: names.entities, quantities: figures.quantities }, comparison.judged);
-  const findings: Finding[] = [...comparison.findings, ...asked, ...figures.findings, ...names.findings];
+  // Whether what the answer names is the kind of thing, or the thing, the question describes (answer-fit.ts).
+  const fit = query === undefined || queryText === undefined || comparison.judged ? [] : [
+    ...checkPersonAnswer(response, context, query, queryText, names.entities),
+    ...checkSuperlativeAnswer(response, context, query, queryText, names.entities),
+    ...checkNamedAsAnswer(response, context, queryText),
+  ];
+  const findings: Finding[] = [...comparison.findings, ...asked, ...fit, ...figures.findings, ...names.findings];
   const parts: CheckedPart[] = [...namesAndFigures];
   for (const claim of response.claims) {
     const claimNodes = nodes.filter((n) => inClaim(claim, n.first));
