@@ -3,7 +3,7 @@ import { ExportResultCode, type ExportResult, type SpanExporter } from "./otel-c
 import type { ReadableSpan } from "../mapping/readable-span.js";
 import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
 import { checkProjectName, resolveConnection, resolveDefaultProject } from "../config/phoenix-config.js";
-import { readBatchEnvironment, readPhoenixEnvironment } from "../config/environment.js";
+import { readBatchEnvironment, readOpenInferenceEnvironment, readPhoenixEnvironment } from "../config/environment.js";
 import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import { mapSpan, type MapSpanOptions } from "../mapping/map-span.js";
 import type { PhoenixSpan } from "../mapping/phoenix-span.js";
@@ -84,7 +84,7 @@ export class PhoenixSpanExporter implements SpanExporter {
     this.#shutdownCapMillis = integerOption("shutdownTimeoutMillis", options.shutdownTimeoutMillis, 0) ?? Infinity;
     const mapping: MapSpanOptions = options.mapping ?? {};
     // Masking, hostile values and size limits, for every span whatever its entry point (docs/privacy.md).
-    const { prepare, limits } = createPrepareStage(options.privacy, options.limits);
+    const { prepare, limits } = createPrepareStage(options.privacy, options.limits, readOpenInferenceEnvironment());
     const clock = runtime.clock ?? REAL_CLOCK;
 
     this.endpoint = connection.endpoint.display;

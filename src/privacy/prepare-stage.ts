@@ -1,8 +1,8 @@
 import { diag } from "@opentelemetry/api";
-import { readOpenInferenceEnvironment, type OpenInferenceEnvironment } from "../config/environment.js";
 import { PhoenixConfigurationError } from "../errors.js";
 import type { PhoenixSpan } from "../mapping/phoenix-span.js";
 import type { ValueRules } from "./attribute-values.js";
+import type { OpenInferenceEnvironment } from "./openinference-flags.js";
 import { AttributeMasker } from "./attribute-masker.js";
 import { resolveLimits, type ResolvedLimits } from "./limits.js";
 import type { PhoenixLimitOptions, PhoenixPrivacyOptions } from "./privacy-options.js";
@@ -22,7 +22,7 @@ export interface PrepareStage {
 /**
  * Builds the prepare step of the delivery (see DeliveryQueueOptions.prepare)
  * from the `privacy` and `limits` options, the `OPENINFERENCE_*` variables
- * standing in for unset flags. In order, each span:
+ * (read by the caller, src/config) standing in for unset flags. In order, each span:
  *
  * 1. has the OpenInference settings applied (only when one is on);
  * 2. goes through the user's `mask` / `maskAttribute` (when given), failing closed;
@@ -37,7 +37,7 @@ export interface PrepareStage {
 export function createPrepareStage(
   privacy: PhoenixPrivacyOptions | undefined,
   limitOptions: PhoenixLimitOptions | undefined,
-  env: OpenInferenceEnvironment = readOpenInferenceEnvironment(),
+  env: OpenInferenceEnvironment,
 ): PrepareStage {
   if (privacy !== undefined && (typeof privacy !== "object" || privacy === null)) {
     throw new PhoenixConfigurationError("The privacy option must be an object such as { hideInputs: true }.");

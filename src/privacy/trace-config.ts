@@ -1,4 +1,4 @@
-import { OPENINFERENCE_FLAG_VARIABLES, type OpenInferenceEnvironment } from "../config/environment.js";
+import { OPENINFERENCE_FLAG_VARIABLES, type OpenInferenceEnvironment } from "./openinference-flags.js";
 import { PhoenixConfigurationError } from "../errors.js";
 import type { PhoenixPrivacyOptions } from "./privacy-options.js";
 
