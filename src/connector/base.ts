@@ -87,6 +87,8 @@ export interface ExportTraceOptions {
   /** For trace ids: wait for each trace to be stored completely (as in compareTraces). */
   wait?: TraceWaitOptions;
   onProgress?: (progress: ExportProgress) => void;
+  /** Experiment ids (logExperiment's `experimentId`) to carry in the file too: dataset versions, experiments, runs and evaluations. */
+  experiments?: readonly string[];
 }
 
 export interface ImportTracesOptions extends ImportFileOptions {

@@ -17,6 +17,7 @@ interface ExportFlags {
   until?: string;
   output: string;
   wait?: number;
+  experiment?: string[];
 }
 
 export function registerExportCommand(program: Command, { output }: CliContext): void {
@@ -26,6 +27,7 @@ export function registerExportCommand(program: Command, { output }: CliContext):
     .option("--trace <id...>", "trace (job) ids to export, whole")
     .option("--since <time>", "without --trace: traces with a span started at or after this time (2026-01-31T12:00:00Z, 2026-01-31, or 12h / 7d ago)")
     .option("--until <time>", "without --trace: ... and before this time")
+    .option("--experiment <id...>", "experiment ids to carry too: their datasets, runs and evaluations")
     .requiredOption("-o, --output <file>", "the trace file to write (- for stdout)")
     .option("--wait <seconds>", "with --trace: wait up to this long per trace for Phoenix to finish storing it", secondsToMillis)
     .addHelpText(
@@ -55,6 +57,7 @@ export function registerExportCommand(program: Command, { output }: CliContext):
         const summary = await exportTraces(backend, selection, toStdout ? process.stdout : flags.output, {
           clock: REAL_CLOCK,
           ...(flags.wait ? { wait: { timeoutMillis: flags.wait } } : {}),
+          ...(flags.experiment ? { experiments: flags.experiment.map((id) => id.trim()) } : {}),
           onProgress: (p) => progress?.update(p.tracesDone ?? 0, `${p.spans} span(s) of ${p.traces} trace(s)`),
         });
         progress.stop();
@@ -62,7 +65,9 @@ export function registerExportCommand(program: Command, { output }: CliContext):
         // The summary goes where the data does not.
         (toStdout ? output.err : output.out)(
           `Exported ${summary.spans} spans of ${summary.traces} trace(s), ${summary.spanAnnotations} span annotation(s) and ` +
-            `${summary.traceAnnotations} trace annotation(s) from project "${project.name}" at ${backend.display} to ${where}.\n`,
+            `${summary.traceAnnotations} trace annotation(s)` +
+            (flags.experiment ? `, ${summary.experiments} experiment(s) with ${summary.experimentRuns} run(s)` : "") +
+            ` from project "${project.name}" at ${backend.display} to ${where}.\n`,
         );
         for (const id of summary.missing) output.err(`warning: not found in project "${project.name}": trace ${id}.\n`);
       } finally {

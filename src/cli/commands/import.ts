@@ -65,8 +65,10 @@ function printSummary(summary: ImportSummary, { output, exitWith }: CliContext):
       `${summary.sent} sent, ${summary.duplicates} duplicate, ${summary.failed} failed; ` +
       `annotations: ${summary.annotationsStored} stored, ${summary.annotationsFailed} failed.\n`,
   );
+  const e = summary.experiments;
+  if (e) output.out(`Experiments: ${e.experiments} imported (${e.runs} run(s), ${e.evaluations} evaluation(s)), ${e.skipped} already there, ${e.failed} failed.\n`);
   if (summary.newIdsSeed !== null) output.out(`New ids derived with seed ${summary.newIdsSeed} (--id-seed ${summary.newIdsSeed} makes the same copy again).\n`);
   for (const note of summary.notes) output.out(`${note}\n`);
   for (const failure of summary.failures) output.err(`failed: ${failure.reason}\n`);
-  if (summary.failed > 0 || summary.annotationsFailed > 0) exitWith(EXIT.failure);
+  if (summary.failed > 0 || summary.annotationsFailed > 0 || (e?.failed ?? 0) > 0) exitWith(EXIT.failure);
 }

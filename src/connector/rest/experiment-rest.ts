@@ -20,6 +20,7 @@ import {
   examplesShape,
   experimentJsonShape,
   experimentShape,
+  experimentsPageShape,
   idShape,
   runsPageShape,
   uploadShape,
@@ -86,6 +87,17 @@ export class RestExperiments implements PhoenixExperimentStore {
       [404],
     );
     return answer.statusCode < 300 ? this.#rest.parse(answer, "POST /v1/datasets/{dataset_id}/experiments", experimentShape) : undefined;
+  }
+
+  async listExperiments(datasetId: string): Promise<PhoenixExperiment[]> {
+    const path = `/v1/datasets/${encodeURIComponent(datasetId)}/experiments`;
+    return readAllPages(async (cursor) => {
+      const query = new URLSearchParams({ limit: "100" });
+      if (cursor !== undefined) query.set("cursor", cursor);
+      const answer = await this.#rest.send({ method: "GET", path: `${path}?${query}` }, [404, 422]);
+      if (answer.statusCode >= 300) return { data: [], nextCursor: null };
+      return this.#rest.parse(answer, "GET /v1/datasets/{dataset_id}/experiments", experimentsPageShape);
+    });
   }
 
   async getExperiment(experimentId: string): Promise<PhoenixExperiment | undefined> {

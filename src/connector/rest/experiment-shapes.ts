@@ -27,7 +27,7 @@ function integer(value: unknown, where: string): number {
   return value;
 }
 
-function datasetShape(value: unknown, where: string): PhoenixDataset {
+export function datasetShape(value: unknown, where: string): PhoenixDataset {
   const d = object(value, where);
   return {
     id: string(d.id, `${where}.id`),
@@ -43,7 +43,7 @@ function datasetShape(value: unknown, where: string): PhoenixDataset {
 export const datasetsPageShape = (body: unknown): PhoenixPage<PhoenixDataset> => page(body, datasetShape);
 export const datasetBodyShape = (body: unknown): PhoenixDataset => datasetShape(object(body, "the body").data, "data");
 
-function exampleShape(value: unknown, where: string): PhoenixDatasetExample {
+export function exampleShape(value: unknown, where: string): PhoenixDatasetExample {
   const e = object(value, where);
   return {
     id: string(e.id, `${where}.id`),
@@ -76,20 +76,24 @@ export function uploadShape(body: unknown) {
   };
 }
 
-export function experimentShape(body: unknown): PhoenixExperiment {
-  const e = object(object(body, "the body").data, "data");
-  const count = (key: string) => integer(e[key] ?? 0, `data.${key}`);
+export const experimentShape = (body: unknown): PhoenixExperiment => experimentItemShape(object(body, "the body").data, "data");
+export const experimentsPageShape = (body: unknown): PhoenixPage<PhoenixExperiment> => page(body, experimentItemShape);
+
+/** One experiment, wherever it sits (`where` names it in a mismatch). */
+export function experimentItemShape(value: unknown, where: string): PhoenixExperiment {
+  const e = object(value, where);
+  const count = (key: string) => integer(e[key] ?? 0, `${where}.${key}`);
   return {
-    id: string(e.id, "data.id"),
-    dataset_id: string(e.dataset_id, "data.dataset_id"),
-    dataset_version_id: string(e.dataset_version_id, "data.dataset_version_id"),
-    name: string(e.name, "data.name"),
-    description: optionalString(e.description, "data.description"),
-    repetitions: integer(e.repetitions, "data.repetitions"),
-    metadata: record(e.metadata, "data.metadata"),
-    project_name: optionalString(e.project_name, "data.project_name"),
-    created_at: string(e.created_at, "data.created_at"),
-    updated_at: string(e.updated_at, "data.updated_at"),
+    id: string(e.id, `${where}.id`),
+    dataset_id: string(e.dataset_id, `${where}.dataset_id`),
+    dataset_version_id: string(e.dataset_version_id, `${where}.dataset_version_id`),
+    name: string(e.name, `${where}.name`),
+    description: optionalString(e.description, `${where}.description`),
+    repetitions: integer(e.repetitions, `${where}.repetitions`),
+    metadata: record(e.metadata, `${where}.metadata`),
+    project_name: optionalString(e.project_name, `${where}.project_name`),
+    created_at: string(e.created_at, `${where}.created_at`),
+    updated_at: string(e.updated_at, `${where}.updated_at`),
     example_count: count("example_count"),
     successful_run_count: count("successful_run_count"),
     failed_run_count: count("failed_run_count"),

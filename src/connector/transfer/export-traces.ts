@@ -5,6 +5,7 @@ import type { PhoenixBackend, PhoenixPage } from "../../store/backend.js";
 import { checkTraceIds } from "../comparison/compare-stored.js";
 import { PhoenixTraceNotFoundError } from "../comparison/errors.js";
 import { SPANS_PER_PAGE, readTraceSpans, type TraceWaitOptions } from "../comparison/read-traces.js";
+import { findExperiments, writeExperiments } from "./export-experiments.js";
 import { JsonLinesWriter } from "./json-lines-writer.js";
 import { TRACE_FILE_FORMAT, TRACE_FILE_VERSION, type TraceFileHeader } from "./trace-file-format.js";
 
@@ -26,6 +27,8 @@ export interface ExportOptions {
   /** For trace ids: wait for each trace to be stored completely (see compareTraces). */
   wait?: TraceWaitOptions;
   onProgress?: (progress: ExportProgress) => void;
+  /** Experiment ids to carry too: their dataset versions, the experiments, their runs and evaluations (after the spans). */
+  experiments?: readonly string[];
 }
 
 export interface ExportSummary {
@@ -35,6 +38,9 @@ export interface ExportSummary {
   spanAnnotations: number;
   traceAnnotations: number;
   traces: number;
+  /** Experiments carried, and their runs (when `experiments` were asked for). */
+  experiments?: number;
+  experimentRuns?: number;
   /** Trace ids asked for and not found. */
   missing: string[];
 }
@@ -62,6 +68,7 @@ export async function exportTraces(
 ): Promise<ExportSummary> {
   const byIds = "traceIds" in selection;
   if (byIds) checkTraceIds(selection.traceIds);
+  const experiments = options.experiments && options.experiments.length > 0 ? await findExperiments(backend, options.experiments) : [];
   const writer = typeof output === "string" ? await JsonLinesWriter.toFile(output) : JsonLinesWriter.toStream(output);
   const summary: ExportSummary = { spans: 0, spanAnnotations: 0, traceAnnotations: 0, traces: 0, missing: [] };
   if (typeof output === "string") summary.file = output;
@@ -146,7 +153,15 @@ export async function exportTraces(
       }
     }
     summary.traces = tracesSeen.size;
-    await writer.write({ type: "end", spans: summary.spans, span_annotations: summary.spanAnnotations, trace_annotations: summary.traceAnnotations });
+    const carried = await writeExperiments(backend, experiments, writer);
+    if (options.experiments) Object.assign(summary, { experiments: carried.experiments, experimentRuns: carried.runs });
+    await writer.write({
+      type: "end",
+      spans: summary.spans,
+      span_annotations: summary.spanAnnotations,
+      trace_annotations: summary.traceAnnotations,
+      ...(experiments.length > 0 ? { experiments: carried.experiments, experiment_runs: carried.runs } : {}),
+    });
     await writer.close();
     return summary;
   } catch (error) {

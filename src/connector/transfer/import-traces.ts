@@ -13,6 +13,8 @@ import type {
 import { keepingProcessAlive } from "../keep-alive.js";
 import { PhoenixImportInterruptedError, PhoenixTraceFileError } from "./errors.js";
 import { readFileLines } from "./file-lines.js";
+import { ExperimentRecords, type ExperimentImportCounts } from "./import-experiments.js";
+import type { PhoenixExperimentStore } from "../../store/experiments/experiment-types.js";
 import { IdRemapper } from "./id-remapper.js";
 import {
   readCheckpoint,
@@ -34,6 +36,8 @@ export interface ImportDestination {
   sendAnnotations<T extends PhoenixAnnotationTarget>(target: T, annotations: ReadonlyArray<PhoenixAnnotationDataOf[T]>): Promise<{ stored: number; failed: number }>;
   /** What is wrong with delivery right now (Phoenix unreachable…), while spans wait; undefined when nothing. */
   trouble?(): string | undefined;
+  /** Where the file's experiments go (import-experiments.ts); without it they are skipped. */
+  experiments?: PhoenixExperimentStore;
 }
 
 export interface ImportSummary extends ImportCounts {
@@ -50,6 +54,8 @@ export interface ImportSummary extends ImportCounts {
   complete: boolean;
   /** What the counts mean, in words (duplicates explained, a cut-off file…). */
   notes: string[];
+  /** The file's experiments, when it has some. */
+  experiments?: ExperimentImportCounts;
 }
 
 const DEFAULT_SPANS_PER_CHUNK = 500;
@@ -118,6 +124,7 @@ async function importFile(file: string, destination: ImportDestination, options:
   let chunk: Chunk;
   // Spans refused in this run: their annotations would wait for a span that never comes.
   const refusedSpans = new Set<string>();
+  const experiments = new ExperimentRecords();
 
   const report = (offset: number, waiting?: string) =>
     options.onProgress?.({ bytesDone: offset, bytesTotal: info.size, counts: { ...counts }, ...(waiting ? { waiting } : {}) });
@@ -189,6 +196,11 @@ async function importFile(file: string, destination: ImportDestination, options:
       case "trace_annotation":
         chunk.traceAnnotations.push(importedAnnotation("trace", record.data, remapper));
         break;
+      case "dataset":
+      case "experiment":
+      case "experiment_run":
+        experiments.add(record);
+        break;
       case "end":
         break;
       case "unknown":
@@ -198,6 +210,11 @@ async function importFile(file: string, destination: ImportDestination, options:
     if (chunk.spans.length >= spansPerChunk) await settle();
   }
   await settle();
+  // After every span: a run names its trace. An import that stops here is done again with restart (experiments are found again).
+  const experimentCounts =
+    experiments.empty || !destination.experiments
+      ? undefined
+      : await experiments.importInto(destination.experiments, { display: destination.display, remapper, seed: checkpoint.seed, fail: (reason) => fail({ reason }) });
   await removeCheckpoint(progressFile);
 
   const notes: string[] = [];
@@ -220,6 +237,7 @@ async function importFile(file: string, destination: ImportDestination, options:
     notes,
   };
   if (checkpoint.line > 0) summary.resumedAfterLine = checkpoint.line;
+  if (experimentCounts) summary.experiments = experimentCounts;
   return summary;
 }
 

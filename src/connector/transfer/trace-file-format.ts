@@ -1,5 +1,8 @@
 import type { PhoenixSpanAnnotation, PhoenixTraceAnnotation } from "../../store/backend.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
+import type { PhoenixDataset, PhoenixDatasetExample, PhoenixExperiment, PhoenixExperimentJsonRow } from "../../store/experiments/experiment-types.js";
+import { datasetShape, exampleShape, experimentItemShape, experimentJsonShape } from "../rest/experiment-shapes.js";
+import { array, string } from "../rest/response-shapes.js";
 import { spanAnnotationsPageShape, spansPageShape, traceAnnotationsPageShape } from "../rest/response-shapes.js";
 
 /**
@@ -10,7 +13,15 @@ import { spanAnnotationsPageShape, spansPageShape, traceAnnotationsPageShape } f
  *   {"type":"span","data":<Phoenix Span, as GET /v1/projects/{p}/spans returns it>}
  *   {"type":"span_annotation","data":<Phoenix SpanAnnotation, as read back>}
  *   {"type":"trace_annotation","data":<Phoenix TraceAnnotation, as read back>}
- *   {"type":"end","spans":N,"span_annotations":N,"trace_annotations":N}
+ *   {"type":"dataset","data":<Phoenix Dataset>,"version_id":…,"examples":[<Phoenix DatasetExample>, …]}
+ *   {"type":"experiment","data":<Phoenix Experiment>}
+ *   {"type":"experiment_run","experiment_id":…,"data":<one row of GET /v1/experiments/{id}/json: the run, its example's id and its evaluations>}
+ *   {"type":"end","spans":N,"span_annotations":N,"trace_annotations":N,"experiments":N,"experiment_runs":N}
+ *
+ * Experiments (exportTrace's `experiments`, `export --experiment`) come
+ * after the spans: each one's dataset version first, then the experiment,
+ * then its runs. Readers of version 1 before these records existed skip
+ * them as unknown types.
  *
  * The header comes first; an annotation comes after the spans it annotates;
  * the end line comes last, so a file without one was cut short. A reader of
@@ -37,13 +48,28 @@ export interface TraceFileEnd {
   spans: number;
   span_annotations: number;
   trace_annotations: number;
+  experiments?: number;
+  experiment_runs?: number;
 }
+
+export interface DatasetRecord {
+  type: "dataset";
+  data: PhoenixDataset;
+  version_id: string;
+  examples: PhoenixDatasetExample[];
+}
+
+export type ExperimentFileRecord =
+  | DatasetRecord
+  | { type: "experiment"; data: PhoenixExperiment }
+  | { type: "experiment_run"; experiment_id: string; data: PhoenixExperimentJsonRow };
 
 export type TraceFileRecord =
   | TraceFileHeader
   | { type: "span"; data: PhoenixSpan }
   | { type: "span_annotation"; data: PhoenixSpanAnnotation }
   | { type: "trace_annotation"; data: PhoenixTraceAnnotation }
+  | ExperimentFileRecord
   | TraceFileEnd
   /** A record type this version does not know: skipped. */
   | { type: "unknown"; name: string };
@@ -72,6 +98,21 @@ export function parseTraceFileLine(text: string): TraceFileRecord {
       return { type: "span_annotation", data: checked("span annotation", () => spanAnnotationsPageShape({ data: [record.data] }).data[0]!) };
     case "trace_annotation":
       return { type: "trace_annotation", data: checked("trace annotation", () => traceAnnotationsPageShape({ data: [record.data] }).data[0]!) };
+    case "dataset":
+      return checked("dataset", () => ({
+        type: "dataset",
+        data: datasetShape(record.data, "data"),
+        version_id: string(record.version_id, "version_id"),
+        examples: array(record.examples, "examples").map((e, i) => exampleShape(e, `examples[${i}]`)),
+      }));
+    case "experiment":
+      return { type: "experiment", data: checked("experiment", () => experimentItemShape(record.data, "data")) };
+    case "experiment_run":
+      return checked("experiment run", () => ({
+        type: "experiment_run",
+        experiment_id: string(record.experiment_id, "experiment_id"),
+        data: experimentJsonShape([record.data])[0]!,
+      }));
     default:
       if (typeof record.type !== "string") throw new TraceFileLineError("a record without a \"type\"");
       return { type: "unknown", name: record.type };
@@ -82,7 +123,7 @@ function checked<T>(what: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    throw new TraceFileLineError(`not a Phoenix ${what}: ${(error as Error).message.replace(/^data\[0\]/, "its data")}`);
+    throw new TraceFileLineError(`not a Phoenix ${what}: ${(error as Error).message.replace(/^(data\[0\]|\[0\])/, "its data")}`);
   }
 }
 

@@ -44,7 +44,7 @@ export async function exportTrace(
   options: ExportTraceOptions,
 ): Promise<ExportSummary> {
   const { clock } = connection;
-  const progress = definedOnly({ onProgress: options.onProgress });
+  const progress = definedOnly({ onProgress: options.onProgress, experiments: options.experiments });
   if (typeof selection === "string" || Array.isArray(selection)) {
     const ids: string[] = typeof selection === "string" ? [selection] : [...(selection as readonly string[])];
     checkTraceIds(ids);
@@ -94,6 +94,7 @@ export async function importTraces(
         sendSpans: (name, spans) => exporter.sendPhoenixSpans(name, spans),
         sendAnnotations: (target, list) => sendAnnotations(connection, target, list),
         trouble: () => exporter.stats().degradedReason,
+        experiments: connection.backend.experiments,
       },
       { project: project.name, ...definedOnly(fileOptions) },
     );

@@ -179,6 +179,8 @@ export interface PhoenixExperimentStore {
   readExamples(datasetId: string, versionId?: string): Promise<PhoenixDatasetExamples | undefined>;
   /** POST /v1/datasets/{dataset_id}/experiments; undefined for an unknown dataset or version. */
   createExperiment(datasetId: string, body: PhoenixExperimentCreate): Promise<PhoenixExperiment | undefined>;
+  /** GET /v1/datasets/{dataset_id}/experiments (all pages), newest first; none for an unknown dataset. */
+  listExperiments(datasetId: string): Promise<PhoenixExperiment[]>;
   /** GET /v1/experiments/{id}. */
   getExperiment(experimentId: string): Promise<PhoenixExperiment | undefined>;
   /** POST /v1/experiments/{id}/runs. */

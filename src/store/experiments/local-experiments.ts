@@ -87,6 +87,11 @@ export class LocalExperimentStore implements PhoenixExperimentStore {
     });
   }
 
+  async listExperiments(datasetId: string): Promise<PhoenixExperiment[]> {
+    const experiments = (await this.#files.read<StoredExperiment>("experiments")).filter((e) => e.dataset_id === datasetId);
+    return Promise.all(experiments.reverse().map((e) => this.#withCounts(e)));
+  }
+
   async getExperiment(experimentId: string): Promise<PhoenixExperiment | undefined> {
     const experiment = await this.#stored(experimentId);
     return experiment && this.#withCounts(experiment);
