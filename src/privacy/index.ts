@@ -3,4 +3,3 @@ export { LIMIT_DEFAULTS } from "./limits.js";
 export { REDACTED_VALUE } from "./openinference-rules.js";
 export { MASK_FAILED_VALUE } from "./user-mask.js";
 export { LIMITS_ATTRIBUTE } from "./span-size.js";
-export { createPrepareStage, type PrepareStage } from "./prepare-stage.js";
