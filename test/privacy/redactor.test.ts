@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PhoenixSpan } from "../../src/mapping/index.js";
-import { createPrepareStage } from "../../src/privacy/index.js";
+import { createPrepareStage } from "../../src/privacy/prepare-stage.js";
 import { isCardNumber, passesLuhn } from "../../src/privacy/luhn.js";
 import { Redactor } from "../../src/privacy/redactor.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PhoenixSpan } from "../../src/mapping/index.js";
-import { createPrepareStage } from "../../src/privacy/index.js";
+import { createPrepareStage } from "../../src/privacy/prepare-stage.js";
 import { captureDiag, type CapturedDiag } from "../exporter/delivery/support.js";
 import { recordSpans } from "../helpers/tracing.js";
 import { startPhoenixServer, type PhoenixTestServer } from "../servers/phoenix-server.js";
