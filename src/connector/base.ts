@@ -10,6 +10,7 @@ import type { ImportFileOptions } from "./transfer/import-options.js";
 import type { ImportSummary } from "./transfer/import-traces.js";
 import type { PhoenixSpanExporter } from "../exporter/exporter.js";
 import type { ExperimentResult, LogExperimentOptions } from "./experiments/types.js";
+import type { CompareExperimentsOptions, ExperimentComparison } from "./experiments/comparison-types.js";
 
 /**
  * The connector API, independent of where the data goes: `PhoenixConnector`
@@ -43,6 +44,10 @@ export interface Connector {
   disconnect(): Promise<void>;
   /** Reads traces back and compares them: per-trace totals, aligned steps, evaluations, best and deltas. */
   compareTraces(jobIds: readonly string[], options?: CompareTracesOptions): Promise<TraceComparison>;
+  /** Reads experiments back and compares them per example: outputs, evaluations, deltas against the first, regressions and improvements. */
+  compareExperiments(experimentIds: readonly string[], options?: CompareExperimentsOptions): Promise<ExperimentComparison>;
+  /** Phoenix's compare page of experiments (the first the baseline). */
+  getExperimentUrl(experimentIds: string | readonly string[]): Promise<string>;
   /** Streams traces (spans and annotations) to a JSON-lines trace file. */
   exportTrace(selection: ExportTraceSelection, output: string | Writable, options?: ExportTraceOptions): Promise<ExportSummary>;
   /** Sends a trace file's spans (through the exporter's delivery) and annotations to a project. */

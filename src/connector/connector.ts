@@ -27,6 +27,8 @@ import { checkTraceIds, compareStoredTraces } from "./comparison/compare-stored.
 import type { TraceComparison } from "./comparison/types.js";
 import { Connection, ConnectionLifecycle } from "./connection.js";
 import { definedOnly } from "./defined-only.js";
+import { compareExperiments, experimentUrl } from "./experiments/compare-experiments.js";
+import type { CompareExperimentsOptions, ExperimentComparison } from "./experiments/comparison-types.js";
 import { logExperiment } from "./experiments/log-experiment.js";
 import type { ExperimentResult, LogExperimentOptions } from "./experiments/types.js";
 import { detectAndLog } from "./hallucination-span.js";
@@ -267,6 +269,32 @@ export class PhoenixConnector implements Connector {
       jobIds.map((traceId) => ({ traceId, project: connection.jobs.find(traceId)?.project.name ?? fallback })),
       { clock: connection.clock, ...definedOnly({ wait: options.wait, metricDirections: options.metricDirections }) },
     );
+  }
+
+  /**
+   * Reads experiments back (Phoenix or the local store) and sets them side
+   * by side (see compare-experiments.ts): per example the outputs and
+   * evaluations of each, per evaluation the mean score with the best and
+   * the delta against the first (the baseline), and the examples whose
+   * result fell (`regressions`) or rose (`improvements`).
+   *
+   * @throws PhoenixInputError for an empty list or experiments of different datasets
+   * @throws PhoenixExperimentNotFoundError naming unknown experiment ids
+   */
+  async compareExperiments(experimentIds: readonly string[], options: CompareExperimentsOptions = {}): Promise<ExperimentComparison> {
+    return compareExperiments(this.#lifecycle.get().backend, experimentIds, options);
+  }
+
+  /**
+   * Phoenix's experiment comparison page,
+   * `{endpoint}/datasets/{datasetId}/compare?experimentId=A&experimentId=B…`
+   * (A the baseline; one id shows that experiment); offline, the local
+   * experiments file with the ids after `#`.
+   *
+   * @throws PhoenixExperimentNotFoundError when the first experiment is unknown
+   */
+  async getExperimentUrl(experimentIds: string | readonly string[]): Promise<string> {
+    return experimentUrl(this.#lifecycle.get().backend, experimentIds);
   }
 
   /**
