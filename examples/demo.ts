@@ -1,7 +1,9 @@
 /**
  * The main job: a small RAG-plus-tool agent, run twice with two prompt
  * versions as two connector jobs, each with metrics and evaluations, then a
- * summary with the trace URLs.
+ * summary with the trace URLs. Each run is also a Phoenix experiment on one
+ * dataset of the demo's questions (created on the first run, found again on
+ * the next), and the two experiments are compared per question.
  *
  *   npm run demo                                                   # offline: writes ./phoenix-data
  *   PHOENIX_COLLECTOR_ENDPOINT=http://localhost:6006 npm run demo  # sends to that Phoenix
@@ -12,12 +14,20 @@
  */
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
-import { PhoenixConnector, PhoenixConnectorError, PhoenixSpanProcessor, formatComparison, readAllPages } from "../src/index.js";
+import {
+  PhoenixConnector,
+  PhoenixConnectorError,
+  PhoenixSpanProcessor,
+  formatComparison,
+  formatExperimentComparison,
+  readAllPages,
+} from "../src/index.js";
 import { QUESTIONS } from "./demo/knowledge-base.js";
 import { RagAgent, type PromptVersion } from "./demo/rag-agent.js";
 import { MODEL_NAME, StandInModel } from "./demo/stand-in-model.js";
 
 const PROJECT = "rag-agent-demo";
+const DATASET = "rag-agent-demo-questions";
 const OFFLINE_DIRECTORY = "./phoenix-data";
 
 const PROMPTS: readonly PromptVersion[] = [
@@ -32,6 +42,7 @@ const PROMPTS: readonly PromptVersion[] = [
 interface JobSummary {
   version: string;
   jobId: string;
+  experimentId: string;
   accuracy: number;
   routingF1: number;
   tokens: number;
@@ -85,6 +96,14 @@ try {
   say(`Comparison (A = prompt ${summaries[0]!.version}, B = prompt ${summaries[1]!.version}):`);
   say();
   process.stdout.write(formatComparison(comparison, { maxSteps: 8 }));
+  // ── Experiments ──────────────────────────────────────────────────────────
+  // The same two runs as Phoenix experiments on one dataset: per question the
+  // answers and scores side by side, and what got better or worse.
+  const experiments = await connector.compareExperiments(summaries.map((s) => s.experimentId));
+  say();
+  say(`The same runs as experiments (A = prompt ${summaries[0]!.version}, B = prompt ${summaries[1]!.version}):`);
+  say();
+  process.stdout.write(formatExperimentComparison(experiments, { maxExamples: QUESTIONS.length }));
 } catch (error) {
   // The package's errors say what to do; a stack trace would bury that.
   if (!(error instanceof PhoenixConnectorError)) throw error;
@@ -130,6 +149,19 @@ async function runJob(prompt: PromptVersion): Promise<JobSummary> {
     predictions: answers.map((a) => a.route),
     references: QUESTIONS.map((q) => q.route),
   });
+  // The evaluation as a Phoenix experiment: the questions become a dataset (once), this run an experiment on it,
+  // each answer a run linked to the job's trace, with its exact-match accuracy and routing score.
+  const experiment = await connector.logExperiment({
+    dataset: DATASET,
+    datasetDescription: "The demo agent's questions with their reference answers.",
+    examples: QUESTIONS.map((q) => ({ input: { question: q.question }, reference: q.answer, metadata: { route: q.route } })),
+    predictions: answers.map((a) => a.text),
+    scores: { routing: answers.map((a, i) => (a.route === QUESTIONS[i]!.route ? 1 : 0)) },
+    categorical: false,
+    jobId,
+    experimentName: `prompt ${prompt.version}`,
+    experimentMetadata: { promptVersion: prompt.version, systemPrompt: prompt.system },
+  });
   const tokens = answers.reduce((sum, a) => sum + a.tokens, 0);
   await connector.completeJob(jobId, { status: "succeeded", outputData: { accuracy: exact.scores.accuracy, tokens } });
   // Read the trace back through the same back end (Phoenix or the local store).
@@ -138,6 +170,7 @@ async function runJob(prompt: PromptVersion): Promise<JobSummary> {
   return {
     version: prompt.version,
     jobId,
+    experimentId: experiment.experimentId,
     accuracy: exact.scores.accuracy ?? 0,
     routingF1: routing.scores.f1 ?? 0,
     tokens,

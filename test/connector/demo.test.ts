@@ -55,6 +55,15 @@ it("npm run demo: offline by default, writes ./phoenix-data, opens no socket, ex
   expect(spans.filter((s) => s.parent_id === null)).toHaveLength(2);
   const annotations = readFileSync(join(dir.path, "phoenix-data", "projects", "rag-agent-demo", "trace_annotations.jsonl"), "utf8").trim().split("\n");
   expect(annotations.length).toBeGreaterThan(0);
+  // The two prompt versions are also two experiments on one dataset, compared per question.
+  expect(stdout).toMatch(/^Experiments \(2 compared on dataset "rag-agent-demo-questions"; A is the baseline\)$/m);
+  expect(stdout).toMatch(/^ {2}accuracy ↑ +0\.6667 +1 \* \(\+0\.3333, \+50%\)$/m);
+  expect(stdout).toMatch(/^Improvements \(4: /m);
+  const jsonl = (file: string) => readFileSync(join(dir.path, "phoenix-data", file), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(jsonl("datasets/datasets.jsonl")).toHaveLength(1);
+  expect(jsonl("datasets/examples.jsonl")).toHaveLength(6);
+  expect(jsonl("experiments/experiments.jsonl").map((e) => e.name)).toEqual(["prompt v1", "prompt v2"]);
+  expect(new Set(jsonl("experiments/runs.jsonl").map((r) => r.trace_id))).toEqual(traces);
 }, 30_000);
 
 it("with PHOENIX_COLLECTOR_ENDPOINT set, the demo sends to that Phoenix and prints its trace URLs", async () => {
@@ -72,6 +81,10 @@ it("with PHOENIX_COLLECTOR_ENDPOINT set, the demo sends to that Phoenix and prin
       expect(stdout).toContain(`${server.url}/projects/${globalId("Project", project.rowId)}/traces/${root.context.trace_id}`);
     }
     expect(server.store.annotations.filter((a) => a.name === "routing.f1").map((a) => a.result.score).sort()).toEqual([0.4, 1]);
+    expect(server.datasets.datasets.map((d) => d.name)).toEqual(["rag-agent-demo-questions"]);
+    expect(server.datasets.experiments.map((e) => e.name)).toEqual(["prompt v1", "prompt v2"]);
+    expect(new Set(server.datasets.runs.map((r) => r.trace_id))).toEqual(new Set(roots.map((r) => r.context.trace_id)));
+    expect(stdout).toContain(`Compare in Phoenix: ${server.url}/datasets/`);
     expect(server.violations).toEqual([]);
   } finally {
     await server.close();

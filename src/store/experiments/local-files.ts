@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { appendLines, readLines } from "../jsonl-file.js";
@@ -53,9 +53,9 @@ export class LocalFiles {
   }
 }
 
-/** Phoenix's global-id form, base64 of `Type:key`, with a random key (no row numbers across processes). */
+/** Phoenix's global-id form, base64 of `Type:key`, with a random 64-bit key (no row numbers shared across processes). */
 export function localGlobalId(type: string): string {
-  return Buffer.from(`${type}:${randomUUID()}`, "utf8").toString("base64");
+  return Buffer.from(`${type}:${randomBytes(8).toString("hex")}`, "utf8").toString("base64");
 }
 
 /** A time as Phoenix returns it: microseconds and `+00:00`. */
