@@ -11,7 +11,7 @@ import { ExportResultCode } from "@opentelemetry/core";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { OTLPTraceExporter } from "otel2-exporter-trace-otlp-proto";
-import { PhoenixSpanProcessor, type PhoenixSpanExporterOptions } from "../../src/index.js";
+import { EXPORTER_DEFAULTS, PhoenixSpanProcessor, type PhoenixSpanExporterOptions } from "../../src/index.js";
 import { CountingIdGenerator, endLlmSpan, textPool } from "./spans.js";
 
 export type PathName = "rest" | "rest+spool" | "otlp" | "otlp+spool" | "bsp+otlp-proto";
@@ -84,7 +84,7 @@ const sampler = setInterval(sample, 20);
 /** The package's time options on the server's time scale (as test/exporter/delivery/phoenix-speed.test.ts). */
 const scaledDefaults: PhoenixSpanExporterOptions & { scheduledDelayMillis: number } = {
   timeoutMillis: scaled(20_000),
-  progressTimeoutMillis: scaled(30_000),
+  progressTimeoutMillis: scaled(process.env.PROGRESS_TIMEOUT_SECONDS ? Number(process.env.PROGRESS_TIMEOUT_SECONDS) * 1000 : EXPORTER_DEFAULTS.progressTimeoutMillis),
   retry: { initialBackoffMillis: scaled(250), maxBackoffMillis: scaled(5_000), deadlineMillis: scaled(60_000) },
   summaryIntervalMillis: 0,
   scheduledDelayMillis: scaled(3_000),

@@ -54,7 +54,12 @@ export interface PhoenixSpanExporterOptions extends PhoenixConnectionOptions {
    * acknowledges nothing: they deliver everything while Phoenix makes
    * progress, however long a backlog takes at its pace, and give up (spool,
    * or drop and announce) only once Phoenix has been silent this long.
-   * Default 30 000 ms (twice the longest stall measured on a loaded Phoenix).
+   * Default 60 000 ms: a REST stall lasts as long as Phoenix takes to write
+   * what it queued (about 120 spans/s); measured up to 14.4 s on a 2,000-span
+   * run, and past 30 s on 100,000-span bursts at the test server's model, where
+   * a 30 s limit gave up on a Phoenix still working (bench/results/phoenix-speed.md).
+   * Set `shutdownTimeoutMillis` too where the platform kills after a grace
+   * period (Kubernetes: 30 s), with a `spoolDir` for what is left.
    */
   progressTimeoutMillis?: number;
   /** An absolute cap on `forceFlush()`, progress or not. Default: none. */
@@ -82,7 +87,7 @@ export const EXPORTER_DEFAULTS = {
   maxQueuedBytes: 32 * 1024 * 1024,
   spoolMaxBytes: 256 * 1024 * 1024,
   spoolFsyncMillis: 1_000,
-  progressTimeoutMillis: 30_000,
+  progressTimeoutMillis: 60_000,
   summaryIntervalMillis: 60_000,
 } as const;
 

@@ -144,7 +144,11 @@ export class DeliveryQueue {
    */
   drain(deadline: DrainDeadline): Promise<boolean> {
     if (this.#idle()) return Promise.resolve(true);
-    return this.#waiters.wait(deadline, () => this.#outage.active);
+    return this.#waiters.wait(
+      deadline,
+      () => this.#outage.active,
+      () => (this.#inFlight.size > 0 ? this.#window.timeoutMillis : 0),
+    );
   }
 
   /** Waits while Phoenix makes progress for everything handed over; what still waits then goes to the spool (when there is one). */

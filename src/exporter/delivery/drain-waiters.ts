@@ -8,6 +8,9 @@ export interface DrainDeadline {
   untilDown?: boolean;
 }
 
+/** Timer lateness below this is ordinary scheduling. */
+const LATE_MILLIS = 20;
+
 interface Waiter {
   idle(): void;
   /** Re-evaluates the deadline (after progress or an outage). */
@@ -39,7 +42,13 @@ export class DrainWaiters {
     this.#lastProgress += millis;
   }
 
-  wait(deadline: DrainDeadline, isDown: () => boolean): Promise<boolean> {
+  /**
+   * `requestTimeoutMillis` is the current timeout of one request (it follows
+   * Phoenix's slowest recent answers): silence shorter than that is a stalled
+   * answer still due, not a Phoenix that stopped answering, so the wait for
+   * progress is never shorter.
+   */
+  wait(deadline: DrainDeadline, isDown: () => boolean, requestTimeoutMillis: () => number = () => 0): Promise<boolean> {
     const started = Date.now();
     this.#lastProgress = Math.max(this.#lastProgress, started);
     return new Promise((resolve) => {
@@ -52,7 +61,7 @@ export class DrainWaiters {
         check: () => {
           clearTimeout(timer);
           const now = Date.now();
-          const stalledAt = this.#lastProgress + deadline.progressMillis;
+          const stalledAt = this.#lastProgress + Math.max(deadline.progressMillis, requestTimeoutMillis());
           const capAt = started + deadline.capMillis;
           if (now >= stalledAt || now >= capAt || (deadline.untilDown === true && isDown())) {
             this.#waiters = this.#waiters.filter((w) => w !== waiter);
@@ -60,7 +69,16 @@ export class DrainWaiters {
             return;
           }
           // The timer keeps the process alive while a caller waits, which is the point of a flush.
-          timer = setTimeout(waiter.check, Math.max(1, Math.min(stalledAt, capAt) - now));
+          const delay = Math.max(1, Math.min(stalledAt, capAt) - now);
+          const due = now + delay;
+          timer = setTimeout(() => {
+            // A timer that fires late means this thread was busy (mapping, spool reads, the
+            // application): answers from Phoenix may be waiting unread behind it, so the
+            // lateness is not Phoenix's silence.
+            const late = Date.now() - due;
+            if (late > LATE_MILLIS) this.#lastProgress += late;
+            waiter.check();
+          }, delay);
         },
       };
       this.#waiters.push(waiter);

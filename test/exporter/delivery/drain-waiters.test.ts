@@ -29,6 +29,13 @@ describe("DrainWaiters (the deadline of a flush or shutdown)", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(85);
   });
 
+  it("waits at least as long as a request in flight may take (a stalled answer still due is not silence)", async () => {
+    const waiters = new DrainWaiters();
+    const started = Date.now();
+    await expect(waiters.wait({ progressMillis: 10, capMillis: Infinity }, () => false, () => 80)).resolves.toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(78);
+  });
+
   it("stops at the cap even while Phoenix makes progress", async () => {
     const waiters = new DrainWaiters();
     const ticker = setInterval(() => waiters.progress(), 5);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PhoenixSpanExporter, PhoenixSpanProcessor, type PhoenixSpanExporterOptions } from "../../../src/index.js";
+import { EXPORTER_DEFAULTS, PhoenixSpanExporter, PhoenixSpanProcessor, type PhoenixSpanExporterOptions } from "../../../src/index.js";
 import { tracerProvider } from "../../helpers/tracing.js";
 import { startPhoenixServer, type PhoenixTestServer } from "../../servers/phoenix-server.js";
 
@@ -20,7 +20,7 @@ const scaled = (millis: number) => Math.max(1, Math.round(millis * TIME_SCALE));
 /** The exporter's defaults, on the same time scale as the server. */
 const SCALED_DEFAULTS: PhoenixSpanExporterOptions = {
   timeoutMillis: scaled(20_000),
-  progressTimeoutMillis: scaled(30_000),
+  progressTimeoutMillis: scaled(EXPORTER_DEFAULTS.progressTimeoutMillis),
   retry: { initialBackoffMillis: scaled(250), maxBackoffMillis: scaled(5_000), deadlineMillis: scaled(60_000) },
   summaryIntervalMillis: 0,
 };
