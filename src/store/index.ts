@@ -17,3 +17,20 @@ export {
 } from "./backend.js";
 export { LocalStore, type LocalAppendResult } from "./local-store.js";
 export { localProjectId } from "./layout.js";
+export type {
+  PhoenixExperimentStore,
+  PhoenixDataset,
+  PhoenixDatasetExample,
+  PhoenixDatasetExamples,
+  PhoenixDatasetUpload,
+  PhoenixDatasetUploadResult,
+  PhoenixExperiment,
+  PhoenixExperimentCreate,
+  PhoenixExperimentRun,
+  PhoenixExperimentRunData,
+  PhoenixExperimentEvaluationData,
+  PhoenixEvaluationResult,
+  PhoenixExperimentJsonRow,
+  PhoenixExperimentJsonAnnotation,
+  PhoenixExperimentWrite,
+} from "./experiments/experiment-types.js";

@@ -59,10 +59,11 @@ export async function logExperiment(
   });
   if (!experiment) throw new PhoenixResponseError(404, `${connection.backend.display} refused an experiment on the dataset ${JSON.stringify(options.dataset)} it just listed.`);
 
-  const failures: ExperimentWriteFailure[] = [];
+  const refused: Array<{ index: number; failure: ExperimentWriteFailure }> = [];
   const signal = options.signal ?? new AbortController().signal;
   const runEvaluators = { evaluators: plan.evaluators, hallucination, categorical: options.categorical, signal };
-  const outcomes = await boundedParallel(plan.runs, RUNS_IN_FLIGHT, async (run) => {
+  const outcomes = await boundedParallel(plan.runs, RUNS_IN_FLIGHT, async (run, index) => {
+    const fail = (failure: ExperimentWriteFailure) => refused.push({ index, failure });
     const example = plan.examples[run.exampleIndex]!;
     const at = new Date().toISOString();
     const written = await writeRun(store, experiment.id, {
@@ -76,7 +77,7 @@ export async function logExperiment(
     });
     const outcome: ExperimentRunOutcome = { exampleId: example.id, repetition: run.repetition, runId: null, error: run.error, evaluations: [] };
     if (written.status === "refused") {
-      failures.push({ exampleId: example.id, repetition: run.repetition, what: "run", message: written.message });
+      fail({ exampleId: example.id, repetition: run.repetition, what: "run", message: written.message });
       return { run, example, outcome, evaluations: [] as RunEvaluation[] };
     }
     outcome.runId = written.id;
@@ -95,13 +96,15 @@ export async function logExperiment(
         trace_id: null,
       });
       if (stored.status === "refused") {
-        failures.push({ exampleId: example.id, repetition: run.repetition, what: "evaluation", name: evaluation.name, message: stored.message });
+        fail({ exampleId: example.id, repetition: run.repetition, what: "evaluation", name: evaluation.name, message: stored.message });
       }
       const { name, score, label, explanation, error } = evaluation;
       outcome.evaluations.push({ name, score, label, explanation, error });
     }
     return { run, example, outcome, evaluations };
   });
+  // In run order, whichever request answered first.
+  const failures = refused.sort((a, b) => a.index - b.index).map((r) => r.failure);
   if (failures.length > 0) {
     diag.warn(
       `phoenix-connector: experiment ${experiment.name}: ${failures.length} write(s) refused by ${connection.backend.display}, e.g. ${failures[0]!.what} of example ${failures[0]!.exampleId}: ${failures[0]!.message}`,
