@@ -193,6 +193,29 @@ describe("logExperiment", () => {
     expect(result.runs[0]!.error).toBe("Error");
     expect(result.runs[1]!.evaluations).toEqual([{ name: "getter", score: null, label: null, explanation: null, error: "Error: getter" }]);
     expect(result.failures).toEqual([]);
+
+    // A proxy that throws on every trap, as a prediction, an evaluator's result and a thrown value.
+    const trap = () => {
+      throw new Error("trap");
+    };
+    const evil = new Proxy({}, { get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap });
+    const proxied = await connector.logExperiment({
+      dataset: "hostile-proxy",
+      examples: [{ input: { q: "x" }, reference: "x" }],
+      predictions: [evil],
+      evaluators: {
+        returns: () => evil as never,
+        throws: () => {
+          throw evil;
+        },
+      },
+    });
+    expect(proxied.failures).toEqual([]);
+    expect(proxied.runs[0]!.evaluations.map((e) => [e.name, e.score, e.error !== null])).toEqual([
+      ["accuracy", 0, false],
+      ["returns", null, true],
+      ["throws", null, true],
+    ]);
   });
 
   it("a run Phoenix refuses is listed in failures and the others are stored; a run whose answer was lost is found again (409)", async () => {
