@@ -8,12 +8,12 @@ import type { SubjectName } from "./subjects/subject.js";
 const MiB = 1024 * 1024;
 
 const LABELS: Record<SubjectName, string> = {
-  phoenix: "phoenix-connector (PhoenixSpanProcessor → REST)",
+  phoenix: "phoenix-connector (PhoenixSpanProcessor, transport: rest)",
   "otlp-proto": "@opentelemetry/exporter-trace-otlp-proto",
   "otlp-http": "@opentelemetry/exporter-trace-otlp-http (JSON)",
   floor: "floor (pre-mapped → JSON.stringify → socket)",
-  "phoenix-lean": "phoenix-connector, keepSourceAttributes: false",
-  "phoenix-otlp": "phoenix-connector, transport: otlp",
+  "phoenix-lean": "phoenix-connector, transport: rest, keepSourceAttributes: false",
+  "phoenix-otlp": "phoenix-connector (PhoenixSpanProcessor, transport: otlp)",
 };
 
 export function cpuPerSpan(run: MeasuredRun): number {
@@ -131,11 +131,16 @@ export function repetitionLines(repetitions: ReadonlyArray<ReadonlyMap<SubjectNa
   return repetitions
     .map((r, i) => {
       const parts = subjects.map((s) => `${s} ${fmt(cpuPerSpan(r.get(s)!), 1)}`);
-      const ph = r.get("phoenix") ?? r.get("phoenix-lean");
       const ratios: string[] = [];
-      if (ph && r.get("otlp-proto")) ratios.push(`${fmt(cpuPerSpan(ph) / cpuPerSpan(r.get("otlp-proto")!), 2)}× proto`);
-      if (ph && r.get("floor")) ratios.push(`${fmt(cpuPerSpan(ph) / cpuPerSpan(r.get("floor")!), 2)}× floor`);
-      return `- repetition ${i + 1} (load ${fmt(r.get(subjects[0]!)!.loadAverage ?? Number.NaN, 2)}): ${parts.join(", ")}; phoenix ${ratios.join(", ")}`;
+      for (const name of ["phoenix", "phoenix-otlp", "phoenix-lean"] as const) {
+        const ph = r.get(name);
+        if (!ph) continue;
+        const of: string[] = [];
+        if (r.get("otlp-proto")) of.push(`${fmt(cpuPerSpan(ph) / cpuPerSpan(r.get("otlp-proto")!), 2)}× proto`);
+        if (r.get("floor")) of.push(`${fmt(cpuPerSpan(ph) / cpuPerSpan(r.get("floor")!), 2)}× floor`);
+        if (of.length > 0) ratios.push(`${name} ${of.join(", ")}`);
+      }
+      return `- repetition ${i + 1} (load ${fmt(r.get(subjects[0]!)!.loadAverage ?? Number.NaN, 2)}): ${parts.join(", ")}; ${ratios.join("; ")}`;
     })
     .join("\n");
 }

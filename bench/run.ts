@@ -28,7 +28,7 @@
  *   --repeat N         repetitions of the side-by-side runs (default 3)
  *   --hand-off-repeat N repetitions of the onEnd timing runs (default 3)
  *   --seed N           workload seed (default 42)
- *   --subjects a,b     any of phoenix, otlp-proto, otlp-http, floor, phoenix-lean (default all but phoenix-lean)
+ *   --subjects a,b     any of phoenix (transport: rest), phoenix-otlp (transport: otlp), otlp-proto, otlp-http, floor, phoenix-lean (default all but phoenix-lean)
  *   --scaling a,b      span counts of the scaling run (support-agent mix), e.g. 1000,10000,100000,1000000 (default none)
  *   --scaling-repeat N repetitions per scaling size up to 100,000 (default 3; larger sizes run once)
  *   --skip-hand-off    skip the onEnd timing runs

@@ -38,14 +38,16 @@ const late = (r: Run) => {
 const heap = (r: Run) => Math.max(0, r.peakHeap - r.baselineHeap) / 2 ** 20;
 const rss = (r: Run) => Math.max(0, r.peakRss - r.baselineRss) / 2 ** 20;
 
+// `npx tsx bench/summarize.ts FILE.json [phoenix|phoenix-otlp|phoenix-lean]`: which of this package's paths the table is about.
+const subject = process.argv[3] ?? "phoenix";
 const mixes = [...new Set(Object.keys(data.runs).filter((k) => k.startsWith("side-by-side/")).map((k) => k.split("/")[1]!))];
 const lines = [
-  "| mix | phoenix-connector µs/span | otlp-proto | otlp-http (JSON) | floor | phoenix × proto | × proto, windows 2–4 | phoenix × floor | × floor, windows 2–4 | heap over baseline MiB: phoenix / proto (× proto) | RSS over baseline MiB: phoenix / proto | onEnd p99 µs: phoenix / BSP+proto |",
+  `| mix | ${subject === "phoenix-otlp" ? "phoenix-connector (transport: otlp)" : subject === "phoenix" ? "phoenix-connector (transport: rest)" : subject} µs/span | otlp-proto | otlp-http (JSON) | floor | phoenix × proto | × proto, windows 2–4 | phoenix × floor | × floor, windows 2–4 | heap over baseline MiB: phoenix / proto (× proto) | RSS over baseline MiB: phoenix / proto | onEnd p99 µs: phoenix / BSP+proto |`,
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ];
 for (const mix of mixes) {
   const get = (s: string) => data.runs[`side-by-side/${mix}/${s}`] ?? [];
-  const ph = get("phoenix");
+  const ph = get(subject);
   const pr = get("otlp-proto");
   const js = get("otlp-http");
   const fl = get("floor");

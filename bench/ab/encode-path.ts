@@ -3,7 +3,8 @@
  * src/ with instruction counts (load-independent) rather than times:
  * map (mapSpan) → prepare (the privacy / limits stage, nothing configured) →
  * encode (encodeRequests: JSON, byte counts, requests of 50) → the REST
- * body (RestSpanSink over a transport that answers 202 at once), for every
+ * body (RestSpanSink over a transport that answers 202 at once; with
+ * `AB_SINK=otlp` the OTLP/protobuf body of OtlpSpanSink), for every
  * span of a mix's pool, `passes` times.
  *
  *   npx tsx bench/ab/encode-path.ts MIX PASSES [STAGE]   (prints µs/span, for a quick look)
@@ -23,6 +24,7 @@ import { mapSpan } from "../../src/mapping/map-span.js";
 import { createPrepareStage } from "../../src/privacy/prepare-stage.js";
 import { encodeRequests } from "../../src/exporter/delivery/request-batches.js";
 import { RestSpanSink } from "../../src/exporter/delivery/rest-span-sink.js";
+import { OtlpSpanSink } from "../../src/exporter/delivery/otlp-span-sink.js";
 import type { Transport } from "../../src/http/transport.js";
 import { generateWorkload, type MixName } from "../workload/workload.js";
 
@@ -39,7 +41,8 @@ const transport: Transport = {
   },
   shutdown: () => Promise.resolve(),
 };
-const sink = new RestSpanSink(transport, "ab");
+// AB_SINK=otlp: the OTLP/protobuf body (OtlpSpanSink) instead of the REST one.
+const sink = process.env.AB_SINK === "otlp" ? new OtlpSpanSink(transport, "ab") : new RestSpanSink(transport, "ab");
 const steps = { map: mapSpan, projectOf: () => "ab", prepare, maxSpansPerRequest: 50, maxRequestBytes: 20 * 1024 * 1024 };
 
 let sinkHole: unknown;

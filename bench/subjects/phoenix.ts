@@ -4,7 +4,12 @@ import type { Subject } from "./subject.js";
 /**
  * This package, as the README tells users to register it: a
  * `PhoenixSpanProcessor` with its defaults (50 spans per batch, mapping and
- * serialising off the call path, up to 4 requests in flight), REST route.
+ * serialising off the call path, up to 4 requests in flight), and the
+ * transport named, never the default: `phoenix` and `phoenix-lean` send over
+ * REST (`transport: "rest"`), `phoenix-otlp` over OTLP/protobuf
+ * (`transport: "otlp"`). The default `"auto"` is whichever of the two it tries
+ * first (REST first until the change to OTLP-first lands), so a change of
+ * the default does not silently change what a path measures.
  */
 export function phoenixSubject(
   pool: readonly ReadableSpan[],
@@ -17,8 +22,8 @@ export function phoenixSubject(
   const exporter = new PhoenixSpanExporter({
     endpoint,
     projectName,
+    transport: variant === "otlp" ? "otlp" : "rest",
     ...(variant === "lean" ? { mapping: { keepSourceAttributes: false } } : {}),
-    ...(variant === "otlp" ? { transport: "otlp" as const } : {}),
   });
   const processor = new PhoenixSpanProcessor({ exporter });
   const delivered = () => {

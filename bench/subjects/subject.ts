@@ -19,9 +19,12 @@ export interface Subject {
 export type SubjectName = "phoenix" | "otlp-proto" | "otlp-http" | "floor" | "phoenix-lean" | "phoenix-otlp";
 
 /**
- * The default subjects. Only when asked for: `phoenix-lean` (this package with
- * `mapping: { keepSourceAttributes: false }`) and `phoenix-otlp` (this package
- * with `transport: "otlp"`: its own OTLP/protobuf writer, src/exporter/delivery/otlp-protobuf.ts).
+ * The default subjects: this package over REST (`phoenix`, `transport: "rest"`)
+ * and over OTLP (`phoenix-otlp`, `transport: "otlp"`: its own OTLP/protobuf
+ * writer, src/exporter/delivery/otlp-protobuf.ts) — the two routes the
+ * default `transport: "auto"` chooses between — OpenTelemetry's two OTLP
+ * exporters and the floor. Only when asked for: `phoenix-lean` (REST with
+ * `mapping: { keepSourceAttributes: false }`).
  */
-export const SUBJECT_NAMES: readonly SubjectName[] = ["phoenix", "otlp-proto", "otlp-http", "floor"];
-export const ALL_SUBJECT_NAMES: readonly SubjectName[] = [...SUBJECT_NAMES, "phoenix-lean", "phoenix-otlp"];
+export const SUBJECT_NAMES: readonly SubjectName[] = ["phoenix", "phoenix-otlp", "otlp-proto", "otlp-http", "floor"];
+export const ALL_SUBJECT_NAMES: readonly SubjectName[] = [...SUBJECT_NAMES, "phoenix-lean"];

@@ -30,21 +30,85 @@ const STATUS_CODES: ReadonlyMap<string, number> = new Map([
 
 /** One request body: every span under one resource naming the project (Phoenix's OTLP ingest reads it there). */
 export function encodeTraceRequest(project: string, spans: readonly PhoenixSpan[]): Uint8Array {
-  const w = Writer.create();
-  w.uint32(tag(1, 2)).fork(); // resource_spans
-  w.uint32(tag(1, 2)).fork(); // resource
-  writeKeyValue(w, 1, SEMRESATTRS_PROJECT_NAME, project);
-  w.ldelim();
-  w.uint32(tag(2, 2)).fork(); // scope_spans
-  w.uint32(tag(1, 2)).fork().uint32(tag(1, 2)).string(SCOPE_NAME).ldelim(); // scope
-  for (const span of spans) writeSpan(w, span);
-  w.ldelim();
-  w.ldelim();
-  return w.finish();
+  return assembleTraceRequest(project, spans.map(encodeSpanMessage));
 }
 
+/**
+ * The request around spans already encoded by {@link encodeSpanMessage}. The
+ * lengths of the enclosing messages are computed, not forked: a fork in
+ * protobufjs 8 reserves one byte and shifts everything written since when the
+ * length needs more, which for `resource_spans` and `scope_spans` is the whole
+ * request, twice.
+ */
+export function assembleTraceRequest(project: string, spans: readonly Uint8Array[]): Uint8Array {
+  const resource = Writer.create();
+  writeKeyValue(resource, 1, SEMRESATTRS_PROJECT_NAME, project);
+  const resourceBytes = resource.finish();
+  const scopeBytes = Writer.create().uint32(tag(1, 2)).string(SCOPE_NAME).finish();
+  let spansLength = 0;
+  for (const span of spans) spansLength += delimitedLength(span.byteLength);
+  const scopeSpansLength = delimitedLength(scopeBytes.byteLength) + spansLength;
+  const resourceSpansLength = delimitedLength(resourceBytes.byteLength) + delimitedLength(scopeSpansLength);
+  // Written into a buffer of the exact size: no growing, no shifting.
+  const body = Buffer.allocUnsafe(delimitedLength(resourceSpansLength));
+  let at = writeHead(body, 0, tag(1, 2), resourceSpansLength); // resource_spans
+  at = writeHead(body, at, tag(1, 2), resourceBytes.byteLength); // resource
+  body.set(resourceBytes, at);
+  at += resourceBytes.byteLength;
+  at = writeHead(body, at, tag(2, 2), scopeSpansLength); // scope_spans
+  at = writeHead(body, at, tag(1, 2), scopeBytes.byteLength); // scope
+  body.set(scopeBytes, at);
+  at += scopeBytes.byteLength;
+  for (const span of spans) {
+    at = writeHead(body, at, tag(2, 2), span.byteLength); // spans
+    body.set(span, at);
+    at += span.byteLength;
+  }
+  return body;
+}
+
+/** A one-byte tag and a varint length at `at`; returns the position after them. */
+function writeHead(buffer: Uint8Array, at: number, fieldTag: number, length: number): number {
+  buffer[at++] = fieldTag;
+  while (length > 0x7f) {
+    buffer[at++] = (length & 0x7f) | 0x80;
+    length >>>= 7;
+  }
+  buffer[at++] = length;
+  return at;
+}
+
+/** A tag of one byte, the length as a varint, then the content. */
+function delimitedLength(length: number): number {
+  return 1 + varintLength(length) + length;
+}
+
+function varintLength(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
+/** Reused for every span: its buffer grows to the largest span once instead of doubling up for each. */
+let scratch: ProtoWriter | undefined;
+
+/** The `Span` message of one mapped span (its content, without tag or length), in a buffer of its own. */
+export function encodeSpanMessage(span: PhoenixSpan): Uint8Array {
+  const w = (scratch ??= Writer.create());
+  try {
+    writeSpan(w, span);
+  } catch (error) {
+    scratch = undefined;
+    throw error;
+  }
+  const message = w.finish();
+  w.reset();
+  // Not kept grown by one outsized span.
+  if (message.byteLength > SCRATCH_KEPT_BYTES) scratch = undefined;
+  return message;
+}
+
+const SCRATCH_KEPT_BYTES = 1 << 20;
+
 function writeSpan(w: ProtoWriter, span: PhoenixSpan): void {
-  w.uint32(tag(2, 2)).fork();
   w.uint32(tag(1, 2)).bytes(hexBytes(span.context.trace_id));
   w.uint32(tag(2, 2)).bytes(hexBytes(span.context.span_id));
   if (span.parent_id) w.uint32(tag(4, 2)).bytes(hexBytes(span.parent_id));
@@ -65,7 +129,6 @@ function writeSpan(w: ProtoWriter, span: PhoenixSpan): void {
   w.uint32(tag(15, 2)).fork(); // status
   if (span.status_message) w.uint32(tag(2, 2)).string(span.status_message);
   w.uint32(tag(3, 0)).int32(STATUS_CODES.get(span.status_code) ?? 0);
-  w.ldelim();
   w.ldelim();
 }
 
@@ -96,9 +159,13 @@ function writeAnyValue(w: ProtoWriter, value: PhoenixAttributeValue): void {
   } else {
     w.uint32(tag(5, 2)).fork();
     for (const item of value) {
-      w.uint32(tag(1, 2)).fork();
-      writeAnyValue(w, item);
-      w.ldelim();
+      // A double (an embedding's component) is an AnyValue of 9 bytes: no fork per item.
+      if (typeof item === "number" && !Number.isSafeInteger(item)) w.uint32(tag(1, 2)).uint32(9).uint32(tag(4, 1)).double(item);
+      else {
+        w.uint32(tag(1, 2)).fork();
+        writeAnyValue(w, item);
+        w.ldelim();
+      }
     }
     w.ldelim();
   }

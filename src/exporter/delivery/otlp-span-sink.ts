@@ -3,7 +3,7 @@ import { PhoenixAuthenticationError } from "../../errors.js";
 import { bodyText, type Transport, type TransportResponse } from "../../http/transport.js";
 import { writeWithRecovery, type Attempt, type RequestOutcome } from "./batch-recovery.js";
 import { decodeSpan, type EncodedSpan } from "./encoded-span.js";
-import { decodePartialSuccess, encodeTraceRequest } from "./otlp-protobuf.js";
+import { assembleTraceRequest, decodePartialSuccess, encodeSpanMessage } from "./otlp-protobuf.js";
 import { repairSpan } from "./span-repair.js";
 import type { SinkResult, SpanSink } from "./span-sink.js";
 
@@ -39,7 +39,7 @@ export class OtlpSpanSink implements SpanSink {
     timeoutMillis: number,
     signal?: AbortSignal,
   ): Promise<Attempt> {
-    const body = encodeTraceRequest(project, spans.map(decodeSpan));
+    const body = assembleTraceRequest(project, spans.map(spanMessage));
     const response = await this.#transport.send(
       {
         method: "POST",
@@ -67,6 +67,8 @@ export class OtlpSpanSink implements SpanSink {
     if (statusCode === 401 || statusCode === 403) {
       return { kind: "failed", failure: "unauthorized", error: new PhoenixAuthenticationError(statusCode, this.#endpoint) };
     }
+    // No OTLP route at this endpoint (e.g. a proxy forwarding only Phoenix's REST API): kept; "auto" switches to REST.
+    if (statusCode === 404 || statusCode === 405) return { kind: "failed", failure: "route-missing", error: response.error };
     const reason = `HTTP ${statusCode} ${bodyText(body, 500)}`.trim();
     if (statusCode === 413) return { kind: "split", cause: "too-large", reason };
     return { kind: "refused", reason };
@@ -75,6 +77,19 @@ export class OtlpSpanSink implements SpanSink {
   shutdown(): Promise<void> {
     return this.#transport.shutdown();
   }
+}
+
+/**
+ * Each span's protobuf `Span` message, encoded once from its JSON and kept
+ * while the span is (a batch re-sent after a failure, a split half, the REST
+ * fallback's hand-over): the `JSON.parse` and the encode are not paid again.
+ */
+const spanMessages = new WeakMap<EncodedSpan, Uint8Array>();
+
+function spanMessage(span: EncodedSpan): Uint8Array {
+  let message = spanMessages.get(span);
+  if (message === undefined) spanMessages.set(span, (message = encodeSpanMessage(decodeSpan(span))));
+  return message;
 }
 
 /** OTLP lets a server accept part of a request; Phoenix answers an empty body, but say so if one ever does not. */
