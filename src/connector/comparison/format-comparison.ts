@@ -108,10 +108,19 @@ function metricLabel(name: string, m: MetricSummary | undefined): string {
 
 /** The value, `*` on the best, and the change against the baseline. */
 function metricCell(m: MetricSummary, i: number, traces: readonly TraceSummary[]): string {
+  return againstBaselineCell(m, i, m.best !== null && m.best === traces[i]!.traceId);
+}
+
+/** Column `i` of a metric row: the value, `*` when `best`, and (after the baseline column) its change against the baseline. */
+export function againstBaselineCell(
+  m: { values: ReadonlyArray<number | null>; deltas: ReadonlyArray<number | null>; relativeDeltas: ReadonlyArray<number | null> },
+  i: number,
+  best: boolean,
+): string {
   const value = m.values[i];
   if (value === null || value === undefined) return ABSENT;
   let text = formatNumber(value);
-  if (m.best !== null && m.best === traces[i]!.traceId) text += " *";
+  if (best) text += " *";
   const delta = m.deltas[i];
   if (i > 0 && delta !== null && delta !== undefined) {
     const relative = m.relativeDeltas[i];

@@ -1,3 +1,4 @@
+import { againstBaseline } from "./baseline.js";
 import { metricDirection } from "./metric-direction.js";
 import type { EvaluationRow, MetricDirection, MetricSummary, TraceSummary } from "./types.js";
 
@@ -44,16 +45,7 @@ function summarize(
   values: Array<number | null>,
   traces: readonly TraceSummary[],
 ): MetricSummary {
-  let bestIndex = -1;
-  if (direction !== "none") {
-    values.forEach((v, i) => {
-      if (v === null) return;
-      const current = bestIndex < 0 ? null : values[bestIndex]!;
-      if (current === null || (direction === "lower" ? v < current : v > current)) bestIndex = i;
-    });
-  }
-  const baseline = values[0] ?? null;
-  const deltas = values.map((v) => (v === null || baseline === null ? null : v - baseline));
+  const { bestIndex, deltas, relativeDeltas } = againstBaseline(values, direction);
   return {
     metric,
     source,
@@ -61,6 +53,6 @@ function summarize(
     values,
     best: bestIndex < 0 ? null : traces[bestIndex]!.traceId,
     deltas,
-    relativeDeltas: deltas.map((d) => (d === null || baseline === null || baseline === 0 ? null : d / Math.abs(baseline))),
+    relativeDeltas,
   };
 }

@@ -1,6 +1,7 @@
 import { PhoenixInputError } from "../../errors.js";
 import type { PhoenixBackend } from "../../store/backend.js";
 import type { PhoenixExperiment, PhoenixExperimentJsonRow } from "../../store/experiments/experiment-types.js";
+import { againstBaseline } from "../comparison/baseline.js";
 import { metricDirection } from "../comparison/metric-direction.js";
 import type { MetricDirection } from "../comparison/types.js";
 import type {
@@ -129,23 +130,14 @@ function experimentMetrics(
 }
 
 function metric(name: string, direction: MetricDirection, values: Array<number | null>, experiments: readonly PhoenixExperiment[]): ExperimentMetric {
-  let best = -1;
-  if (direction !== "none") {
-    values.forEach((v, i) => {
-      if (v === null) return;
-      const current = best < 0 ? null : values[best]!;
-      if (current === null || (direction === "lower" ? v < current : v > current)) best = i;
-    });
-  }
-  const baseline = values[0] ?? null;
-  const deltas = values.map((v) => (v === null || baseline === null ? null : v - baseline));
+  const { bestIndex, deltas, relativeDeltas } = againstBaseline(values, direction);
   return {
     name,
     direction,
     values,
-    best: best < 0 ? null : experiments[best]!.id,
+    best: bestIndex < 0 ? null : experiments[bestIndex]!.id,
     deltas,
-    relativeDeltas: deltas.map((d) => (d === null || baseline === null || baseline === 0 ? null : d / Math.abs(baseline))),
+    relativeDeltas,
   };
 }
 

@@ -1,4 +1,4 @@
-import { columnName, formatNumber } from "../comparison/format-comparison.js";
+import { againstBaselineCell, columnName, formatNumber } from "../comparison/format-comparison.js";
 import { markdownTable, textTable } from "../comparison/text-table.js";
 import { isoToMicros } from "../../store/iso-micros.js";
 import type { ExampleChange, ExampleRunCell, ExperimentComparison, ExperimentMetric } from "./comparison-types.js";
@@ -75,19 +75,7 @@ function label(m: ExperimentMetric): string {
 }
 
 function metricCell(m: ExperimentMetric, i: number, id: string): string {
-  const value = m.values[i];
-  if (value === null || value === undefined) return ABSENT;
-  let text = formatNumber(value);
-  if (m.best === id && m.values.filter((v) => v !== null).length > 1) text += " *";
-  const delta = m.deltas[i];
-  if (i > 0 && delta !== null && delta !== undefined) {
-    const relative = m.relativeDeltas[i];
-    const sign = delta > 0 ? "+" : delta < 0 ? "-" : "±";
-    const parts = [`${sign}${formatNumber(Math.abs(delta))}`];
-    if (relative !== null && relative !== undefined && delta !== 0) parts.push(`${sign}${Math.round(Math.abs(relative) * 100)}%`);
-    text += ` (${parts.join(", ")})`;
-  }
-  return text;
+  return againstBaselineCell(m, i, m.best === id && m.values.filter((v) => v !== null).length > 1);
 }
 
 function valueText(value: number | null): string {
