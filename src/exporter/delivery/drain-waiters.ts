@@ -31,6 +31,8 @@ interface Waiter {
 export class DrainWaiters {
   #waiters: Waiter[] = [];
   #lastProgress = 0;
+  /** All time credited so far, so a late timer does not credit the same busy time again. */
+  #credited = 0;
 
   /** Phoenix acknowledged something: every waiter's silence starts again. */
   progress(): void {
@@ -40,6 +42,7 @@ export class DrainWaiters {
   /** Time spent on this thread's own work (mapping a burst) is not Phoenix's silence. */
   credit(millis: number): void {
     this.#lastProgress += millis;
+    this.#credited += millis;
   }
 
   /**
@@ -71,11 +74,12 @@ export class DrainWaiters {
           // The timer keeps the process alive while a caller waits, which is the point of a flush.
           const delay = Math.max(1, Math.min(stalledAt, capAt) - now);
           const due = now + delay;
+          const creditedBefore = this.#credited;
           timer = setTimeout(() => {
             // A timer that fires late means this thread was busy (mapping, spool reads, the
             // application): answers from Phoenix may be waiting unread behind it, so the
             // lateness is not Phoenix's silence.
-            const late = Date.now() - due;
+            const late = Date.now() - due - (this.#credited - creditedBefore);
             if (late > LATE_MILLIS) this.#lastProgress += late;
             waiter.check();
           }, delay);

@@ -54,3 +54,20 @@ describe("DrainWaiters (the deadline of a flush or shutdown)", () => {
     await expect(wait).resolves.toBe(false);
   });
 });
+
+describe("DrainWaiters, this thread busy", () => {
+  it("a thread blocked past the deadline is not Phoenix's silence, and busy time already credited is not counted twice", async () => {
+    const waiters = new DrainWaiters();
+    const started = Date.now();
+    const wait = waiters.wait({ progressMillis: 30, capMillis: Infinity }, () => false);
+    // Block the thread for 200 ms (as mapping a burst does) and credit it, as the queue does.
+    const blockedUntil = Date.now() + 200;
+    while (Date.now() < blockedUntil);
+    waiters.credit(200);
+    await expect(wait).resolves.toBe(false);
+    const elapsed = Date.now() - started;
+    // Credited once: 30 ms of silence after the 200 ms block (about 230 ms), not the block twice (about 430 ms).
+    expect(elapsed).toBeGreaterThanOrEqual(225);
+    expect(elapsed).toBeLessThan(400);
+  });
+});
