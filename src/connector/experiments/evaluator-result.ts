@@ -14,23 +14,51 @@ export interface RunEvaluation extends ExperimentEvaluationOutcome {
 const MAX_LABEL = 1_000;
 const MAX_EXPLANATION = 10_000;
 
+/** How long one evaluator may take on one run before its evaluation is recorded as an error. */
+export const EVALUATOR_TIMEOUT_MILLIS = 60_000;
+
 /**
  * Runs untrusted evaluation code and reads what it returned: a throw, a
- * rejection or a result that is no score becomes the evaluation's `error`,
- * never a throw out of logExperiment.
+ * rejection, a result that is no score, or no answer within `timeoutMillis`
+ * (the evaluator's signal is then aborted) becomes the evaluation's
+ * `error`, never a throw out of logExperiment nor a call that never ends.
  */
 export async function evaluateSafely(
   name: string,
   annotatorKind: PhoenixAnnotatorKind,
   metadata: Record<string, unknown>,
-  evaluate: () => unknown,
+  evaluate: (signal: AbortSignal) => unknown,
+  limits: { timeoutMillis?: number; signal?: AbortSignal } = {},
 ): Promise<RunEvaluation> {
   const startTime = new Date().toISOString();
+  const timeoutMillis = limits.timeoutMillis ?? EVALUATOR_TIMEOUT_MILLIS;
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`The evaluator did not answer within ${timeoutMillis} ms (evaluatorTimeoutMillis); it was aborted.`));
+    }, timeoutMillis);
+    timer.unref?.();
+    onAbort = () => {
+      controller.abort();
+      reject(new Error("The evaluation was aborted (logExperiment's signal)."));
+    };
+    if (limits.signal?.aborted) onAbort();
+    else limits.signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  stopped.catch(() => undefined);
   let outcome: Omit<ExperimentEvaluationOutcome, "name"> & { metadata?: Record<string, unknown> };
   try {
-    outcome = readResult(await evaluate());
+    const answer = Promise.resolve().then(() => evaluate(controller.signal));
+    answer.catch(() => undefined);
+    outcome = readResult(await Promise.race([answer, stopped]));
   } catch (error) {
     outcome = { score: null, label: null, explanation: null, error: errorText(error) };
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) limits.signal?.removeEventListener("abort", onAbort);
   }
   const { metadata: extra, ...result } = outcome;
   return { name, annotatorKind, ...result, metadata: { ...metadata, ...extra }, startTime, endTime: new Date().toISOString() };

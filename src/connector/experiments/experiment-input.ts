@@ -59,6 +59,7 @@ const LOG_EXPERIMENT_OPTIONS = optionNames<LogExperimentOptions>({
   hallucination: true,
   categorical: true,
   signal: true,
+  evaluatorTimeoutMillis: true,
 });
 
 /**
@@ -77,6 +78,10 @@ export function planExperiment(options: LogExperimentOptions): ExperimentPlan {
   }
   if (options.onNewExamples !== undefined && options.onNewExamples !== "refuse" && options.onNewExamples !== "append") {
     throw new PhoenixInputError('onNewExamples is "refuse" (the default) or "append".');
+  }
+  const limit = options.evaluatorTimeoutMillis;
+  if (limit !== undefined && (typeof limit !== "number" || !Number.isFinite(limit) || limit <= 0)) {
+    throw new PhoenixInputError("evaluatorTimeoutMillis is a positive number of milliseconds, e.g. 30000.");
   }
   const examples = planExamples(options.examples);
   const repetitions = options.repetitions ?? 1;

@@ -61,7 +61,7 @@ export async function logExperiment(
 
   const refused: Array<{ index: number; failure: ExperimentWriteFailure }> = [];
   const signal = options.signal ?? new AbortController().signal;
-  const runEvaluators = { evaluators: plan.evaluators, hallucination, categorical: options.categorical, signal };
+  const runEvaluators = { evaluators: plan.evaluators, hallucination, categorical: options.categorical, signal, evaluatorTimeoutMillis: options.evaluatorTimeoutMillis };
   const outcomes = await boundedParallel(plan.runs, RUNS_IN_FLIGHT, async (run, index) => {
     const fail = (failure: ExperimentWriteFailure) => refused.push({ index, failure });
     const example = plan.examples[run.exampleIndex]!;

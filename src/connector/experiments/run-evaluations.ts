@@ -8,6 +8,8 @@ export interface RunEvaluators {
   hallucination: HallucinationEvaluator | undefined;
   categorical: boolean | undefined;
   signal: AbortSignal;
+  /** Per evaluator and run; default EVALUATOR_TIMEOUT_MILLIS. */
+  evaluatorTimeoutMillis: number | undefined;
 }
 
 /**
@@ -29,8 +31,12 @@ export async function evaluateRun(run: PlannedRun, example: PlannedExample, with
   for (const [name, score] of Object.entries(run.scores)) out.push(scoreEvaluation(name, score, metadata));
   for (const evaluator of with_.evaluators) {
     out.push(
-      await evaluateSafely(evaluator.name, evaluator.annotatorKind, metadata, () =>
-        evaluator.evaluate({ example: example.example, exampleId: example.id, repetition: run.repetition, output: run.raw, signal: with_.signal }),
+      await evaluateSafely(
+        evaluator.name,
+        evaluator.annotatorKind,
+        metadata,
+        (signal) => evaluator.evaluate({ example: example.example, exampleId: example.id, repetition: run.repetition, output: run.raw, signal }),
+        { signal: with_.signal, ...(with_.evaluatorTimeoutMillis !== undefined ? { timeoutMillis: with_.evaluatorTimeoutMillis } : {}) },
       ),
     );
   }

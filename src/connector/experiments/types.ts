@@ -101,6 +101,12 @@ export interface LogExperimentOptions {
   categorical?: boolean;
   /** Aborts evaluators and the hallucination detector. */
   signal?: AbortSignal;
+  /**
+   * How long one evaluator may take on one run (default 60 000 ms): past it,
+   * the evaluator's signal is aborted and the evaluation is recorded with
+   * an `error`; the call carries on.
+   */
+  evaluatorTimeoutMillis?: number;
 }
 
 /** One evaluation of a run as stored (or why not). */

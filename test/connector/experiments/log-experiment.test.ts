@@ -170,6 +170,7 @@ describe("logExperiment", () => {
       [{ jobId: "0".repeat(32) }, /Unknown job/],
       [{ onNewExamples: "merge" as never }, /onNewExamples/],
       [{ predictons: [] } as never, /did you mean predictions\?/],
+      [{ evaluatorTimeoutMillis: 0 }, /evaluatorTimeoutMillis is a positive number/],
     ];
     for (const [overrides, message] of cases) {
       await expect(connector.logExperiment(base(overrides)), String(message)).rejects.toThrow(message);
@@ -216,6 +217,36 @@ describe("logExperiment", () => {
       ["returns", null, true],
       ["throws", null, true],
     ]);
+  });
+
+  it("a hanging evaluator is recorded as an error past evaluatorTimeoutMillis, its signal aborted; the call ends", async () => {
+    const seen: AbortSignal[] = [];
+    const started = Date.now();
+    const result = await connector.logExperiment(
+      base({
+        evaluatorTimeoutMillis: 50,
+        evaluators: {
+          hangs: ({ signal }) => {
+            seen.push(signal);
+            return new Promise<number>(() => undefined);
+          },
+          fine: () => 1,
+        },
+      }),
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(seen).toHaveLength(3);
+    for (const signal of seen) expect(signal.aborted).toBe(true);
+    for (const run of result.runs) {
+      const hangs = run.evaluations.find((e) => e.name === "hangs")!;
+      expect(hangs).toMatchObject({ score: null, error: expect.stringMatching(/did not answer within 50 ms/) });
+      expect(run.evaluations.find((e) => e.name === "fine")!.score).toBe(1);
+    }
+    expect(result.failures).toEqual([]);
+    // Phoenix keeps the timeout as the evaluation's error.
+    const stored = server.datasets.evaluations.filter((e) => e.name === "hangs");
+    expect(stored).toHaveLength(3);
+    for (const e of stored) expect(e.error).toMatch(/did not answer within 50 ms/);
   });
 
   it("a run Phoenix refuses is listed in failures and the others are stored; a run whose answer was lost is found again (409)", async () => {
