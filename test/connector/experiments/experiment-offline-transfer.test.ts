@@ -119,3 +119,27 @@ it("an unknown experiment id fails the export before anything is written", async
   await expect(offline.exportTrace(jobId, file, { experiments: ["RXhwZXJpbWVudDpub3Bl"] })).rejects.toThrow(PhoenixExperimentNotFoundError);
   expect(() => readFileSync(file)).toThrow();
 });
+
+it("export from one local store imports into another local store: the same dataset, experiments, runs and evaluations, once", async () => {
+  const source = await connect(`file://${join(dir.path, "a")}`);
+  const { jobId, v1, v2 } = await logTwo(source);
+  const file = join(dir.path, "carry.jsonl");
+  await source.exportTrace(jobId, file, { experiments: [v1.experimentId, v2.experimentId] });
+
+  const target = await connect(`file://${join(dir.path, "b")}`);
+  const imported = await target.importTraces(file, { projectId: "exp" });
+  expect(imported.experiments).toEqual({ experiments: 2, skipped: 0, runs: 4, evaluations: 5, failed: 0 });
+  const again = await target.importTraces(file, { projectId: "exp" });
+  expect(again.experiments).toMatchObject({ experiments: 0, skipped: 2 });
+
+  const store = target.backend.experiments;
+  const dataset = (await store.findDataset("qa"))!;
+  expect(schemaValidator("Dataset")(dataset)).toBe(true);
+  const experiments = (await store.listExperiments(dataset.id)).reverse();
+  expect(experiments.map((e) => [e.name, e.metadata.imported_from])).toEqual([["v1", v1.experimentId], ["v2", v2.experimentId]]);
+  const original = await source.compareExperiments([v1.experimentId, v2.experimentId]);
+  const copied = await target.compareExperiments(experiments.map((e) => e.id));
+  const cells = (c: typeof original) => c.examples.map((e) => [e.input, e.reference, e.runs.map((r) => r && [r.output, r.error, r.runs, r.failedRuns, r.traceId, r.evaluations])]);
+  expect(cells(copied)).toEqual(cells(original));
+  expect(copied.metrics).toEqual(original.metrics.map((m) => ({ ...m, best: m.best === null ? null : experiments[[v1.experimentId, v2.experimentId].indexOf(m.best)]!.id })));
+});
