@@ -126,3 +126,43 @@ describe("PhoenixSpanProcessor", () => {
     await processor.shutdown();
   });
 });
+
+describe("PhoenixSpanProcessor hand-over: nothing ended before shutdown, a flush or a burst is lost", () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `s-${i}`);
+
+  it("spans ended right before shutdown() are delivered, in the full batches and the partial one, in order", async () => {
+    const processor = new PhoenixSpanProcessor({ endpoint: server.url, projectName: "last" });
+    const enqueue = vi.spyOn(processor.exporter, "enqueue");
+    const tracer = tracerProvider([processor]).getTracer("t");
+    for (const name of names(101)) tracer.startSpan(name).end();
+    await processor.shutdown();
+    expect(enqueue.mock.calls.map(([spans]) => spans.length)).toEqual([50, 50, 1]);
+    expect(enqueue.mock.calls.flatMap(([spans]) => spans.map((s) => s.name))).toEqual(names(101));
+    const stats = processor.exporter.stats();
+    expect([stats.exported, stats.dropped.total, stats.unknown]).toEqual([101, 0, 0]);
+    expect(server.spans("last").map((s) => s.name).sort()).toEqual(names(101).sort());
+  });
+
+  it("forceFlush() right after the 50th span resolves with that batch delivered", async () => {
+    const processor = new PhoenixSpanProcessor({ endpoint: server.url, projectName: "flushed" });
+    const tracer = tracerProvider([processor]).getTracer("t");
+    for (const name of names(50)) tracer.startSpan(name).end();
+    await processor.forceFlush();
+    expect(processor.exporter.stats().exported).toBe(50);
+    expect(server.spans("flushed")).toHaveLength(50);
+    await processor.shutdown();
+  });
+
+  it("loses nothing on a burst of 5,000 spans ended in one synchronous loop, with default options", async () => {
+    const processor = new PhoenixSpanProcessor({ endpoint: server.url, projectName: "burst" });
+    const tracer = tracerProvider([processor]).getTracer("t");
+    const text = "a model's answer, about two kilobytes long \u2014 ".repeat(45);
+    for (let i = 0; i < 5_000; i++) tracer.startSpan(`b-${i}`, { attributes: { "output.value": text } }).end();
+    await processor.forceFlush();
+    const stats = processor.exporter.stats();
+    expect([stats.received, stats.exported, stats.dropped.total, stats.unknown, stats.spooled]).toEqual([5_000, 5_000, 0, 0, 0]);
+    expect(new Set(server.spans("burst").map((s) => s.name)).size).toBe(5_000);
+    await processor.shutdown();
+  });
+});
+
