@@ -2,7 +2,7 @@ import { readPhoenixEnvironment } from "../config/environment.js";
 import { checkProjectName, resolveConnection, resolveDefaultProject, type PhoenixConnectionOptions } from "../config/phoenix-config.js";
 import { PhoenixConfigurationError, PhoenixInputError } from "../errors.js";
 import type { SpanProcessor } from "../exporter/otel-contract.js";
-import { PhoenixSpanProcessor } from "../exporter/processor.js";
+import { PhoenixSpanProcessor, releaseSharedExporter } from "../exporter/processor.js";
 import { TRACE_PROJECTS } from "../exporter/project-router.js";
 import { REAL_CLOCK, type Clock } from "../http/clock.js";
 import { isProjectGlobalId, type PhoenixBackend, type PhoenixProjectRef } from "../store/backend.js";
@@ -13,6 +13,8 @@ import { definedOnly } from "./defined-only.js";
 import { JobRegistry } from "./jobs/job-registry.js";
 import { keepingProcessAlive } from "./keep-alive.js";
 import type { PhoenixConnectorOptions } from "./options.js";
+
+type ProcessorOwnership = "own" | "shared-exporter" | "given";
 
 /**
  * What connect() sets up and disconnect() takes down: the back end (REST or
@@ -28,14 +30,15 @@ export class Connection {
   readonly annotations: AnnotationQueue;
   readonly jobs: JobRegistry;
   readonly clock: Clock;
-  readonly #ownsProcessor: boolean;
+  /** `own`: built here, shut down at close; `shared-exporter`: built here around the application's exporter, released at close (the exporter keeps running); `given`: only flushed. */
+  readonly #ownership: ProcessorOwnership;
 
   private constructor(fields: {
     connectionOptions: PhoenixConnectionOptions;
     backend: PhoenixBackend;
     project: PhoenixProjectRef;
     processor: SpanProcessor;
-    ownsProcessor: boolean;
+    ownership: ProcessorOwnership;
     annotations: AnnotationQueue;
     clock: Clock;
   }) {
@@ -43,7 +46,7 @@ export class Connection {
     this.backend = fields.backend;
     this.project = fields.project;
     this.processor = fields.processor;
-    this.#ownsProcessor = fields.ownsProcessor;
+    this.#ownership = fields.ownership;
     this.annotations = fields.annotations;
     this.clock = fields.clock;
     this.jobs = new JobRegistry({ processor: this.processor, backend: this.backend, project: this.project, router: TRACE_PROJECTS });
@@ -81,7 +84,8 @@ export class Connection {
       maxWaitMillis: connector.annotationTimeoutMillis ?? 60_000,
       autoFlushMillis: connector.annotationDelayMillis ?? 3_000,
     });
-    return new Connection({ connectionOptions, backend, project, processor, ownsProcessor: connector.spanProcessor === undefined, annotations, clock });
+    const ownership: ProcessorOwnership = connector.spanProcessor ? "given" : connector.exporter ? "shared-exporter" : "own";
+    return new Connection({ connectionOptions, backend, project, processor, ownership, annotations, clock });
   }
 
   /** Delivers every span ended so far, then every pending annotation. */
@@ -108,7 +112,8 @@ export class Connection {
 
   /**
    * Completes the open jobs, delivers everything, then shuts down the
-   * processor the connector built (one given is only flushed) and the back end.
+   * processor the connector built and the back end. A processor given is
+   * only flushed; a shared exporter keeps running for its owner.
    */
   async close(): Promise<void> {
     this.jobs.endOpenJobs();
@@ -118,7 +123,8 @@ export class Connection {
         await this.annotations.flush();
       } finally {
         this.jobs.release();
-        if (this.#ownsProcessor) await this.processor.shutdown();
+        if (this.#ownership === "own") await this.processor.shutdown();
+        else if (this.#ownership === "shared-exporter") await releaseSharedExporter(this.processor as PhoenixSpanProcessor);
         await this.backend.close();
       }
     });

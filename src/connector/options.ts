@@ -19,7 +19,7 @@ export interface PhoenixConnectorOptions {
    * included; the exporter's own project routing applies to everything else.
    */
   spanProcessor?: SpanProcessor;
-  /** Or share an exporter: the connector wraps it in its own `PhoenixSpanProcessor`, and imports go through it too. */
+  /** Or share an exporter: the connector wraps it in its own `PhoenixSpanProcessor`, and imports go through it too; disconnect() flushes it and leaves it running. */
   exporter?: PhoenixSpanExporter;
   /** Batching of the processor the connector builds (default 50 spans / 3 s, like the exporter). */
   batch?: PhoenixBatchOptions;

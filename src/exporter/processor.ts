@@ -60,6 +60,20 @@ const PROCESSOR_OPTIONS: readonly string[] = [...EXPORTER_OPTIONS, ...PROCESSOR_
  * `npm run bench`: `onEnd` p99 in BENCHMARKS.md.) Timers are unref'd, so a
  * pending batch never keeps a process alive; `flushOnExit` delivers it.
  */
+/** See {@link releaseSharedExporter}; set by each processor's constructor (its private fields stay private). */
+const releasers = new WeakMap<PhoenixSpanProcessor, () => Promise<void>>();
+
+/**
+ * Internal, not exported from the package: the end of a processor built
+ * around an exporter someone else owns (the connector's, around a shared
+ * `exporter`). Hands the pending batch over and leaves the exit hooks, but
+ * leaves the exporter running: `shutdown()` would shut it down under its
+ * owner, whose own processor then drops every later span.
+ */
+export function releaseSharedExporter(processor: PhoenixSpanProcessor): Promise<void> {
+  return releasers.get(processor)?.() ?? Promise.resolve();
+}
+
 export class PhoenixSpanProcessor implements SpanProcessor {
   readonly exporter: PhoenixSpanExporter;
   readonly #selection: SpanSelection | undefined;
@@ -98,6 +112,11 @@ export class PhoenixSpanProcessor implements SpanProcessor {
       integerOption("scheduledDelayMillis", scheduledDelayMillis, 0) ?? env.scheduledDelayMillis ?? BATCH_PRESET.scheduledDelayMillis;
     this.exporter = exporter ?? new PhoenixSpanExporter(exporterOptions);
     joinExit(this.#exit);
+    releasers.set(this, async () => {
+      leaveExit(this.#exit);
+      await awaitLangChainCallbacks();
+      this.#handOff();
+    });
   }
 
   onStart(span: ReadableSpan, _parentContext: Context): void {

@@ -61,6 +61,25 @@ it("a shared exporter works the same way, through the connector's own processor"
   await connector.disconnect();
 });
 
+it("disconnect leaves a shared exporter running for the application's own processor", async () => {
+  const exporter = new PhoenixSpanExporter({ endpoint: server.url, projectName: "app" });
+  const appProcessor = new PhoenixSpanProcessor({ exporter });
+  const app = tracerProvider([appProcessor]).getTracer("app");
+  const connector = new PhoenixConnector({ exporter, annotationDelayMillis: 0 });
+  await connector.connect({ endpoint: server.url, projectId: "app" });
+  const jobId = await connector.submitJob({});
+  await connector.logSpan({ jobId, name: "from-connector", spanType: "tool" });
+  await connector.disconnect();
+  // The connector's spans were delivered at disconnect ...
+  expect(server.spans("app").map((s) => s.name).sort()).toEqual(["from-connector", "job"]);
+  // ... and the application's spans still are, after it: the exporter was not shut down under its owner.
+  app.startSpan("after-disconnect").end();
+  await appProcessor.forceFlush();
+  expect(server.spans("app").map((s) => s.name)).toContain("after-disconnect");
+  expect(exporter.stats().dropped.total).toBe(0);
+  await appProcessor.shutdown();
+});
+
 it("without a shared processor, the connector's own batches are 50 spans or the flush", async () => {
   const connector = new PhoenixConnector({ annotationDelayMillis: 0 });
   await connector.connect({ endpoint: server.url });
