@@ -46,20 +46,6 @@ export const BATCH_PRESET = {
 const PROCESSOR_ONLY_OPTIONS: ReadonlySet<string> = new Set(["exporter", "spanFilter", "maxExportBatchSize", "scheduledDelayMillis"]);
 const PROCESSOR_OPTIONS: readonly string[] = [...EXPORTER_OPTIONS, ...PROCESSOR_ONLY_OPTIONS];
 
-/**
- * A batching span processor preset for Phoenix: 50 spans per batch or every
- * 3 seconds, whichever comes first.
- *
- * It batches by itself rather than composing OpenTelemetry's
- * `BatchSpanProcessor`: that class lives in a different package in each SDK
- * generation (`sdk-trace-base` 2, `sdk-trace` 3), and the queue it keeps is
- * one the delivery pipeline already has (bounded, spooled, counted). So
- * `onEnd` appends to an array and, every 50th span, hands the batch to the
- * exporter, which maps and sends it on a later turn of the event loop: no
- * mapping, encoding or I/O on the application's call. (Measured with
- * `npm run bench`: `onEnd` p99 in BENCHMARKS.md.) Timers are unref'd, so a
- * pending batch never keeps a process alive; `flushOnExit` delivers it.
- */
 /** See {@link releaseSharedExporter}; set by each processor's constructor (its private fields stay private). */
 const releasers = new WeakMap<PhoenixSpanProcessor, () => Promise<void>>();
 
@@ -74,6 +60,20 @@ export function releaseSharedExporter(processor: PhoenixSpanProcessor): Promise<
   return releasers.get(processor)?.() ?? Promise.resolve();
 }
 
+/**
+ * A batching span processor preset for Phoenix: 50 spans per batch or every
+ * 3 seconds, whichever comes first.
+ *
+ * It batches by itself rather than composing OpenTelemetry's
+ * `BatchSpanProcessor`: that class lives in a different package in each SDK
+ * generation (`sdk-trace-base` 2, `sdk-trace` 3), and the queue it keeps is
+ * one the delivery pipeline already has (bounded, spooled, counted). So
+ * `onEnd` appends to an array and, every 50th span, hands the batch to the
+ * exporter, which maps and sends it on a later turn of the event loop: no
+ * mapping, encoding or I/O on the application's call. (Measured with
+ * `npm run bench`: `onEnd` p99 in BENCHMARKS.md.) Timers are unref'd, so a
+ * pending batch never keeps a process alive; `flushOnExit` delivers it.
+ */
 export class PhoenixSpanProcessor implements SpanProcessor {
   readonly exporter: PhoenixSpanExporter;
   readonly #selection: SpanSelection | undefined;
@@ -112,11 +112,7 @@ export class PhoenixSpanProcessor implements SpanProcessor {
       integerOption("scheduledDelayMillis", scheduledDelayMillis, 0) ?? env.scheduledDelayMillis ?? BATCH_PRESET.scheduledDelayMillis;
     this.exporter = exporter ?? new PhoenixSpanExporter(exporterOptions);
     joinExit(this.#exit);
-    releasers.set(this, async () => {
-      leaveExit(this.#exit);
-      await awaitLangChainCallbacks();
-      this.#handOff();
-    });
+    releasers.set(this, () => this.#release());
   }
 
   onStart(span: ReadableSpan, _parentContext: Context): void {
@@ -149,10 +145,16 @@ export class PhoenixSpanProcessor implements SpanProcessor {
 
   /** Hands the pending batch over, then shuts the exporter down; see {@link PhoenixSpanExporter.shutdown}. Idempotent. */
   async shutdown(options: DeadlineOptions = {}): Promise<void> {
+    await this.#release();
+    return this.exporter.shutdown(options);
+  }
+
+  /** The processor's own end, without the exporter's: out of the exit hooks, the pending batch handed over. */
+  async #release(): Promise<void> {
     leaveExit(this.#exit);
+    // Spans LangChain still has to end (background callbacks) belong in the last batch.
     await awaitLangChainCallbacks();
     this.#handOff();
-    return this.exporter.shutdown(options);
   }
 
   #handOff(): void {
