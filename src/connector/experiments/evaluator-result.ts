@@ -1,4 +1,5 @@
 import type { PhoenixAnnotatorKind } from "../../store/backend.js";
+import { unlessAborted } from "../../http/abort.js";
 import { jsonObject } from "../json-object.js";
 import { errorText } from "./error-text.js";
 import type { ExperimentEvaluationOutcome } from "./types.js";
@@ -32,33 +33,35 @@ export async function evaluateSafely(
 ): Promise<RunEvaluation> {
   const startTime = new Date().toISOString();
   const timeoutMillis = limits.timeoutMillis ?? EVALUATOR_TIMEOUT_MILLIS;
+  // One signal for the evaluator, aborted by the time limit or by the caller's signal.
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`The evaluator did not answer within ${timeoutMillis} ms (evaluatorTimeoutMillis); it was aborted.`));
-    }, timeoutMillis);
-    timer.unref?.();
-    onAbort = () => {
-      controller.abort();
-      reject(new Error("The evaluation was aborted (logExperiment's signal)."));
-    };
-    if (limits.signal?.aborted) onAbort();
-    else limits.signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  stopped.catch(() => undefined);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMillis);
+  timer.unref?.();
+  const onAbort = () => controller.abort();
+  if (limits.signal?.aborted) controller.abort();
+  else limits.signal?.addEventListener("abort", onAbort, { once: true });
   let outcome: Omit<ExperimentEvaluationOutcome, "name"> & { metadata?: Record<string, unknown> };
   try {
     const answer = Promise.resolve().then(() => evaluate(controller.signal));
     answer.catch(() => undefined);
-    outcome = readResult(await Promise.race([answer, stopped]));
+    const result = await unlessAborted(answer, controller.signal);
+    if (result === "aborted") {
+      throw new Error(
+        timedOut
+          ? `The evaluator did not answer within ${timeoutMillis} ms (evaluatorTimeoutMillis); it was aborted.`
+          : "The evaluation was aborted (logExperiment's signal).",
+      );
+    }
+    outcome = readResult(result);
   } catch (error) {
     outcome = { score: null, label: null, explanation: null, error: errorText(error) };
   } finally {
     clearTimeout(timer);
-    if (onAbort) limits.signal?.removeEventListener("abort", onAbort);
+    limits.signal?.removeEventListener("abort", onAbort);
   }
   const { metadata: extra, ...result } = outcome;
   return { name, annotatorKind, ...result, metadata: { ...metadata, ...extra }, startTime, endTime: new Date().toISOString() };
