@@ -13,7 +13,10 @@
  * nothing is dropped or spooled: what is measured is the cost of draining.
  *
  *   npx tsx bench/overload.ts [--backlogs 1000,10000,50000] [--rounds 3] [--transport rest|otlp]
- *                             [--time-scale 0.02] [--mix agent-small]
+ *                             [--time-scale 0.02] [--mix agent-small] [--profile DIR]
+ *
+ * --profile DIR writes a .cpuprofile of each drainer process into DIR
+ * (`npx tsx bench/profile-summary.ts FILE` reads one).
  *
  * Reported (median of rounds, min–max): the drainer's CPU µs per delivered
  * span for hand-over + drain, for the drain alone, per tenth of the
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     "time-scale": { type: "string" },
     mix: { type: "string", default: "agent-small" },
     seed: { type: "string", default: "42" },
+    profile: { type: "string" },
   },
 });
 const BACKLOGS = args.backlogs.split(",").map(Number);
@@ -47,7 +51,13 @@ const TIME_SCALE = Number(args["time-scale"] ?? (TRANSPORT === "rest" ? 0.02 : 0
 
 function runOnce(job: DrainJob): Promise<DrainResult> {
   const child = fork(resolve(import.meta.dirname, "overload/drainer.ts"), [JSON.stringify(job)], {
-    execArgv: ["--import", "tsx", "--expose-gc", "--max-old-space-size=4096"],
+    execArgv: [
+      "--import",
+      "tsx",
+      "--expose-gc",
+      "--max-old-space-size=4096",
+      ...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(args.profile)}`] : []),
+    ],
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PHOENIX_") && !k.startsWith("OTEL_"))), PHOENIX_DISCOVER_CONFIG: "false" },
     stdio: "inherit",
   });

@@ -152,7 +152,7 @@ export class PhoenixSpanExporter implements SpanExporter {
       this.#counters.drop("shutdown", spans.length);
       return false;
     }
-    void this.#queue.submit(spans);
+    this.#queue.handOver(spans);
     return true;
   }
 

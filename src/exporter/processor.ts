@@ -71,8 +71,11 @@ export function releaseSharedExporter(processor: PhoenixSpanProcessor): Promise<
  * `onEnd` appends to an array and, every 50th span, hands the batch to the
  * exporter, which maps and sends it on a later turn of the event loop: no
  * mapping, encoding or I/O on the application's call. (Measured with
- * `npm run bench`: `onEnd` p99 in BENCHMARKS.md.) Timers are unref'd, so a
- * pending batch never keeps a process alive; `flushOnExit` delivers it.
+ * `npm run bench`: `onEnd` p99 in BENCHMARKS.md.) One timer stays armed
+ * while spans keep coming rather than one per batch: arming and clearing it
+ * made the first and the 50th call of every batch the slowest ones. It is
+ * unref'd, so a pending batch never keeps a process alive; `flushOnExit`
+ * delivers it.
  */
 export class PhoenixSpanProcessor implements SpanProcessor {
   readonly exporter: PhoenixSpanExporter;
@@ -126,10 +129,16 @@ export class PhoenixSpanProcessor implements SpanProcessor {
     batch.push(kept);
     if (batch.length >= this.#maxBatch) this.#handOff();
     else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => this.#handOff(), this.#delayMillis);
+      // A partial batch waits at most `scheduledDelayMillis`, often less: the timer may be older than the batch.
+      this.#timer = setTimeout(this.#onTimer, this.#delayMillis);
       this.#timer.unref?.();
     }
   }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#handOff();
+  };
 
   /**
    * Hands the pending batch to delivery and waits until Phoenix has answered
@@ -155,13 +164,11 @@ export class PhoenixSpanProcessor implements SpanProcessor {
     // Spans LangChain still has to end (background callbacks) belong in the last batch.
     await awaitLangChainCallbacks();
     this.#handOff();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #handOff(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
     if (this.#batch.length === 0) return;
     const batch = this.#batch;
     this.#batch = [];

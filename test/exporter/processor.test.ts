@@ -45,6 +45,22 @@ describe("PhoenixSpanProcessor", () => {
     await processor.shutdown();
   });
 
+  it("a span ended just after a full batch waits no longer than 3 s from the first span still unsent", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const processor = new PhoenixSpanProcessor({ endpoint: server.url, projectName: "timer" });
+    const tracer = tracerProvider([processor]).getTracer("test");
+    tracer.startSpan("first").end();
+    vi.advanceTimersByTime(2_000);
+    for (let i = 1; i < 50; i++) tracer.startSpan(`full-${i}`).end();
+    tracer.startSpan("late").end();
+    // At 3 s the timer armed by "first" hands "late" over: 1 s after it ended, not 3.
+    vi.advanceTimersByTime(1_000);
+    vi.useRealTimers();
+    await server.waitForSpans(51);
+    expect(server.spanRequests().map((r) => (r.json as { data: Array<{ name: string }> }).data.map((s) => s.name).at(-1))).toEqual(["full-49", "late"]);
+    await processor.shutdown();
+  });
+
   it("keeps parent/child ids, events, status and attributes intact", async () => {
     const processor = new PhoenixSpanProcessor({ endpoint: server.url, projectName: "shape" });
     const tracer = tracerProvider([processor]).getTracer("test");

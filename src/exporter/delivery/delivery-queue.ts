@@ -15,6 +15,13 @@ import type { SinkResult, SpanSink } from "./span-sink.js";
 import { Ticket, type SubmitOutcome } from "./tickets.js";
 
 export type { SubmitOutcome } from "./tickets.js";
+
+/**
+ * Most time one event-loop turn spends mapping handed-over spans: a burst
+ * of 50,000 spans is about 1 s of mapping, which in one turn would hold
+ * every request the application serves for that second (bench/overload.ts).
+ */
+const PREPARE_TURN_MILLIS = 10;
 export type { DrainDeadline } from "./drain-waiters.js";
 
 export interface DeliveryQueueOptions extends Omit<EncodeSteps, "maxRequestBytes"> {
@@ -63,7 +70,9 @@ export class DeliveryQueue {
   readonly #window: SendWindow;
   readonly #steps: EncodeSteps;
   readonly #abort = new AbortController();
-  #incoming: Array<{ handed: HandedOver; ticket: Ticket }> = [];
+  /** Handed over, not mapped yet; `spans` counts them, for the memory bound on what waits here. */
+  #incoming: Array<{ handed: HandedOver; ticket: Ticket | undefined }> = [];
+  #incomingSpans = 0;
   #ready: Batch[] = [];
   readonly #inFlight = new Set<Batch>();
   /** Spans and bytes in `#ready` and `#inFlight`. */
@@ -104,14 +113,29 @@ export class DeliveryQueue {
     return this.#enqueue({ spans, project });
   }
 
+  /**
+   * Queues spans without a promise of their outcome: the processor's path,
+   * on the application's call to `onEnd`, where a `Ticket` and two promises
+   * per batch were most of that call's cost (BENCHMARKS.md, hand-off).
+   */
+  handOver(spans: readonly ReadableSpan[]): void {
+    if (spans.length === 0) return;
+    this.#take({ spans }, undefined);
+  }
+
   #enqueue(handed: HandedOver): Promise<SubmitOutcome> {
     return new Promise((resolve) => {
       const ticket = new Ticket(handed.spans.length, resolve);
       if (handed.spans.length === 0) return;
-      this.#counters.received += handed.spans.length;
-      this.#incoming.push({ handed, ticket });
-      this.#schedule();
+      this.#take(handed, ticket);
     });
+  }
+
+  #take(handed: HandedOver, ticket: Ticket | undefined): void {
+    this.#counters.received += handed.spans.length;
+    this.#incoming.push({ handed, ticket });
+    this.#incomingSpans += handed.spans.length;
+    this.#schedule();
   }
 
   get queuedSpans(): number {
@@ -226,27 +250,41 @@ export class DeliveryQueue {
     // The application's thread only pushed; mapping happens on a later turn.
     setImmediate(() => {
       this.#scheduled = false;
-      this.#prepare();
+      this.#prepare(PREPARE_TURN_MILLIS);
       this.#pump();
+      // What one turn did not map waits for the next, after the application's I/O.
+      if (this.#incoming.length > 0) this.#schedule();
     });
   }
 
-  /** Maps what came in and admits it, batch by batch, within the memory bounds. */
-  #prepare(): void {
+  /**
+   * Maps what came in and admits it, batch by batch, within the memory
+   * bounds; within `budgetMillis` of this thread when given (at least one
+   * hand-over per call), else all of it, as flush, shutdown and exit need.
+   */
+  #prepare(budgetMillis = Infinity): void {
     const incoming = this.#incoming;
     if (incoming.length === 0) return;
-    this.#incoming = [];
     const started = Date.now();
-    for (const { handed, ticket } of incoming) {
+    const clock = this.#options.clock;
+    const turnStarted = clock.now();
+    // Past the span bound, unmapped spans would be held without limit: map them all now (and set aside what does not fit).
+    const budget = this.#incomingSpans > this.#options.maxQueuedSpans ? Infinity : budgetMillis;
+    let taken = 0;
+    while (taken < incoming.length) {
+      const { handed, ticket } = incoming[taken++]!;
+      this.#incomingSpans -= handed.spans.length;
       const { batches, unsendable } = encodeRequests(handed, this.#steps);
       for (const span of unsendable) {
         diag.error(`phoenix-connector: ${span.message}`);
         this.#counters.drop(span.reason, 1);
-        ticket.undelivered(1);
+        ticket?.undelivered(1);
         this.#options.onTrouble?.();
       }
       for (const batch of batches) this.#admit({ ...batch, ticket, lease: undefined });
+      if (clock.now() - turnStarted >= budget) break;
     }
+    this.#incoming = taken === incoming.length ? [] : incoming.slice(taken);
     // Mapping a large burst blocks this thread (about 1 s per 50,000 spans): that is our time, not
     // Phoenix's silence, so the progress clock of a waiting flush or shutdown does not count it.
     this.#waiters.credit(Date.now() - started);

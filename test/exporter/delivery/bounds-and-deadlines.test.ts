@@ -52,6 +52,24 @@ describe("back-pressure and bounded memory", () => {
     expect(most).toBe(4);
   });
 
+  it("maps a burst over several event-loop turns: the application's callbacks run between them, and every span arrives in order", async () => {
+    // Each reading of this clock is 11 ms later: one hand-over fills a turn's 10 ms mapping budget.
+    let now = 0;
+    const slowMapping = { ...instantClock(), now: () => (now += 11) };
+    const e = new PhoenixSpanExporter({ endpoint: server.url, projectName: "bounds" }, { clock: slowMapping });
+    exporters.push(e);
+    const spans = manySpans(500);
+    for (let i = 0; i < spans.length; i += 50) e.enqueue(spans.slice(i, i + 50));
+    // The application's next callback: today it runs after one batch was mapped, not after all ten.
+    await new Promise((resolve) => setImmediate(resolve));
+    const afterOneTurn = e.stats();
+    expect(afterOneTurn.received).toBe(500);
+    expect(afterOneTurn.queue.spans).toBe(50);
+    await e.forceFlush();
+    expect(server.spans("bounds").map((s) => s.context.span_id)).toEqual(spanIds(spans));
+    expect(e.stats().exported).toBe(500);
+  });
+
   it("no spool: past maxQueuedSpans new spans are dropped as queue-full and counted; the rest arrive when Phoenix answers again", async () => {
     const down = outage();
     server.faults.push(down);
