@@ -42,8 +42,14 @@ export class RetryingTransport implements Transport {
   readonly #clock: Clock;
   /** Called before each retry, for counting. */
   onRetry: ((attempt: number, response: TransportResponse) => void) | undefined;
-  /** Resolved, and replaced, whenever a request succeeds: requests sleeping in backoff try again at once. */
-  #answered = deferred();
+  /**
+   * Requests sleeping in backoff, oldest first. Each success wakes one, whose
+   * own success wakes the next: a Phoenix that is back gets them all again
+   * within a few answers, while one at capacity (OTLP 503 until its writer
+   * frees room) is not sent a request per sleeper for each that got through
+   * (waking all made most of them fail again: bench/overload.ts).
+   */
+  readonly #sleepers = new Set<() => void>();
 
   constructor(inner: Transport, policy: RetryPolicy = {}, clock: Clock = REAL_CLOCK) {
     this.#inner = inner;
@@ -59,7 +65,7 @@ export class RetryingTransport implements Transport {
       const remaining = deadline - this.#clock.now();
       const response = await this.#inner.send(request, Math.max(1, Math.min(timeoutMillis, remaining)));
       response.attempts = attempt;
-      if (response.status === "success") this.#wakeSleepers();
+      if (response.status === "success") this.#wakeOne();
       if (response.status !== "retryable" || attempt >= this.#policy.maxAttempts) return response;
       let wait: number;
       if (response.retryAfterMillis !== undefined) {
@@ -72,7 +78,7 @@ export class RetryingTransport implements Transport {
       diag.debug(`phoenix-connector: retrying ${request.method} ${request.path} in ${wait} ms (attempt ${attempt + 1}): ${response.error.message}`);
       this.onRetry?.(attempt, response);
       // A backoff ends early when another request gets through (Phoenix is back); a server's Retry-After is honoured in full.
-      const sleep = response.retryAfterMillis === undefined ? Promise.race([this.#clock.sleep(wait), this.#answered.promise]) : this.#clock.sleep(wait);
+      const sleep = response.retryAfterMillis === undefined ? this.#wakeableSleep(wait) : this.#clock.sleep(wait);
       if ((await unlessAborted(sleep, request.signal)) === "aborted") {
         return { status: "failure", error: new Error("cancelled"), aborted: true, attempts: attempt };
       }
@@ -83,17 +89,20 @@ export class RetryingTransport implements Transport {
     return this.#inner.shutdown();
   }
 
-  #wakeSleepers(): void {
-    const answered = this.#answered;
-    this.#answered = deferred();
-    answered.resolve();
+  #wakeableSleep(millis: number): Promise<void> {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    this.#sleepers.add(wake);
+    return Promise.race([this.#clock.sleep(millis), woken]).finally(() => this.#sleepers.delete(wake));
   }
-}
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
+  #wakeOne(): void {
+    for (const wake of this.#sleepers) {
+      this.#sleepers.delete(wake);
+      wake();
+      return;
+    }
+  }
 }
 
 function definedOnly(policy: RetryPolicy): RetryPolicy {

@@ -144,7 +144,36 @@ describe("RetryingTransport, cancelled and woken", () => {
     expect(await pending).toMatchObject({ status: "failure", aborted: true });
   });
 
-  it("when one request gets through, the others sleeping in backoff try again at once (but a Retry-After is honoured)", async () => {
+  it("at capacity, each request that gets through wakes one sleeping in backoff, not all: one refusal per acceptance, not one per sleeper", async () => {
+    let room = 0;
+    let refused = 0;
+    let accepted = 0;
+    server.faults.push(({ path }) => {
+      if (path !== "/v1/projects") return undefined;
+      if (room > 0) {
+        room--;
+        accepted++;
+        return undefined;
+      }
+      refused++;
+      return { kind: "respond", status: 503 };
+    });
+    const sleeps: number[] = [];
+    const clock: Clock = { now: () => 0, sleep: (ms) => (sleeps.push(ms), new Promise(() => undefined)), random: () => 0.99 };
+    const retrying = new RetryingTransport(http, { initialBackoffMillis: 60_000, maxBackoffMillis: 60_000, deadlineMillis: 600_000 }, clock);
+    const senders = Array.from({ length: 4 }, () => retrying.send(GET, 2_000));
+    while (sleeps.length < 4) await new Promise((resolve) => setImmediate(resolve));
+    expect(refused).toBe(4);
+    // Phoenix's writer frees room for one request; another request's success tells the sleepers.
+    room = 1;
+    expect((await retrying.send({ method: "GET", path: "/healthz" }, 2_000)).status).toBe("success");
+    await senders[0];
+    // The woken one got through and woke the next, which found no room and sleeps again; two never woke.
+    while (sleeps.length < 5) await new Promise((resolve) => setImmediate(resolve));
+    expect({ accepted, refused }).toEqual({ accepted: 1, refused: 5 });
+  });
+
+  it("when one request gets through, one sleeping in backoff tries again at once (but a Retry-After is honoured)", async () => {
     let down = true;
     server.faults.push(({ path }) => (down && path === "/v1/projects" ? { kind: "respond", status: 503 } : undefined));
     server.faults.push(({ path }) => (path === "/v1/limited" ? { kind: "respond", status: 429, headers: { "retry-after": "30" } } : undefined));
