@@ -13,7 +13,12 @@
  * nothing is dropped or spooled: what is measured is the cost of draining.
  *
  *   npx tsx bench/overload.ts [--backlogs 1000,10000,50000] [--rounds 3] [--transport rest|otlp]
- *                             [--time-scale 0.02] [--mix agent-small] [--profile DIR]
+ *                             [--time-scale 0.02] [--mix agent-small] [--profile DIR] [--capacity N]
+ *
+ * --capacity N sets the server's OTLP ingest queue (Phoenix's
+ * PHOENIX_MAX_SPANS_QUEUE_SIZE, default 20,000): above the backlog, OTLP
+ * never answers 503, which separates the cost of a long queue from the cost
+ * of Phoenix pushing back.
  *
  * --profile DIR writes a .cpuprofile of each drainer process into DIR
  * (`npx tsx bench/profile-summary.ts FILE` reads one).
@@ -41,6 +46,7 @@ const { values: args } = parseArgs({
     mix: { type: "string", default: "agent-small" },
     seed: { type: "string", default: "42" },
     profile: { type: "string" },
+    capacity: { type: "string" },
   },
 });
 const BACKLOGS = args.backlogs.split(",").map(Number);
@@ -83,7 +89,11 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const backlog of BACKLOGS) {
-        const server = await startPhoenixServer({ strict: false, speed: { timeScale: TIME_SCALE, seed: 1 + round } });
+        const server = await startPhoenixServer({
+          strict: false,
+          speed: { timeScale: TIME_SCALE, seed: 1 + round },
+          ...(args.capacity ? { ingestQueueCapacity: Number(args.capacity) } : {}),
+        });
         try {
           const r = await runOnce({
             url: server.url,
@@ -112,7 +122,8 @@ async function main(): Promise<void> {
     await fast.close();
   }
   const lines = [
-    `Overload: ${TRANSPORT}, time scale ${TIME_SCALE}, mix ${args.mix}, ${ROUNDS} rounds, Node ${process.version}`,
+    `Overload: ${TRANSPORT}, time scale ${TIME_SCALE}, mix ${args.mix}, ${ROUNDS} rounds, Node ${process.version}` +
+      (args.capacity ? `, OTLP ingest queue ${args.capacity}` : ""),
     "",
     "| backlog (spans) | CPU µs / delivered span, hand-over + drain | drain only | first tenth (longest queue; maps the whole backlog) | tenths 2–10, median | drain wall s (spans/s) | retried requests / 503s at capacity | peak heap over baseline MiB | peak RSS over baseline MiB |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
