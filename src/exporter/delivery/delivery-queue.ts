@@ -1,20 +1,22 @@
 import { diag } from "@opentelemetry/api";
-import type { Clock } from "../../http/clock.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import type { ReadableSpan } from "../../mapping/readable-span.js";
-import type { Spool } from "../spool/spool.js";
+import type { DeliveryQueueOptions } from "./delivery-queue-options.js";
 import type { DeliveryCounters } from "./delivery-stats.js";
 import { totalBytes } from "./encoded-span.js";
 import { Outage } from "./outage.js";
 import { MemoryOverflow, SpoolOverflow, type Batch, type OverflowPolicy } from "./overflow-policy.js";
-import { encodeRequests, type EncodeSteps, type HandedOver } from "./request-batches.js";
+import type { EncodeSteps, HandedOver } from "./request-batches.js";
+import { IncomingSpans } from "./incoming-spans.js";
 import { SendWindow } from "./send-window.js";
 import { DrainWaiters, type DrainDeadline } from "./drain-waiters.js";
 import { reportRejected } from "./rejection-report.js";
-import type { SinkResult, SpanSink } from "./span-sink.js";
+import type { SinkResult } from "./span-sink.js";
 import { Ticket, type SubmitOutcome } from "./tickets.js";
 
 export type { SubmitOutcome } from "./tickets.js";
+export type { DrainDeadline } from "./drain-waiters.js";
+export type { DeliveryQueueOptions } from "./delivery-queue-options.js";
 
 /**
  * Most time one event-loop turn spends mapping handed-over spans: a burst
@@ -22,29 +24,6 @@ export type { SubmitOutcome } from "./tickets.js";
  * every request the application serves for that second (bench/overload.ts).
  */
 const PREPARE_TURN_MILLIS = 10;
-export type { DrainDeadline } from "./drain-waiters.js";
-
-export interface DeliveryQueueOptions extends Omit<EncodeSteps, "maxRequestBytes"> {
-  sink: SpanSink;
-  /** Most bytes of one request body; a span that cannot fit alone is dropped as `too-large`. Default: no cap. */
-  maxRequestBytes?: number;
-  /** Most requests in flight at once; the window adapts below it (send-window.ts). */
-  concurrency: number;
-  /** Shortest per-request timeout; it grows with the answer times Phoenix gives. */
-  timeoutMillis: number;
-  /** Mapped spans held in memory (waiting or in flight); past it they go to the spool, or are dropped. */
-  maxQueuedSpans: number;
-  /** The same bound in bytes of span JSON. */
-  maxQueuedBytes: number;
-  spool: Spool | undefined;
-  counters: DeliveryCounters;
-  /** Time of probes, progress and deadlines (injected in tests). */
-  clock: Clock;
-  /** Pause between probes while Phoenix is down or refuses the key. */
-  probeBackoff: { initialMillis: number; maxMillis: number };
-  /** Told whenever something goes wrong (retry, refusal, drop, spool, outage), for the periodic summary. */
-  onTrouble?: () => void;
-}
 
 /**
  * Takes finished spans, maps them outside the caller's stack, groups them by
@@ -70,9 +49,7 @@ export class DeliveryQueue {
   readonly #window: SendWindow;
   readonly #steps: EncodeSteps;
   readonly #abort = new AbortController();
-  /** Handed over, not mapped yet; `spans` counts them, for the memory bound on what waits here. */
-  #incoming: Array<{ handed: HandedOver; ticket: Ticket | undefined }> = [];
-  #incomingSpans = 0;
+  readonly #incoming: IncomingSpans;
   #ready: Batch[] = [];
   readonly #inFlight = new Set<Batch>();
   /** Spans and bytes in `#ready` and `#inFlight`. */
@@ -95,6 +72,7 @@ export class DeliveryQueue {
     });
     this.#window = new SendWindow(options.concurrency, options.timeoutMillis);
     this.#steps = { ...options, maxRequestBytes: options.maxRequestBytes ?? Infinity };
+    this.#incoming = new IncomingSpans(this.#steps, options.clock);
     // Spans left in the spool by an earlier process are replayed from the start.
     if (this.#overflow.replayPending) this.#schedule();
   }
@@ -133,8 +111,7 @@ export class DeliveryQueue {
 
   #take(handed: HandedOver, ticket: Ticket | undefined): void {
     this.#counters.received += handed.spans.length;
-    this.#incoming.push({ handed, ticket });
-    this.#incomingSpans += handed.spans.length;
+    this.#incoming.push(handed, ticket);
     this.#schedule();
   }
 
@@ -234,7 +211,7 @@ export class DeliveryQueue {
   }
 
   #idle(): boolean {
-    const memoryIdle = this.#incoming.length === 0 && this.#ready.length === 0 && this.#inFlight.size === 0 && !this.#scheduled;
+    const memoryIdle = this.#incoming.empty && this.#ready.length === 0 && this.#inFlight.size === 0 && !this.#scheduled;
     // Spooled spans count while Phoenix answers: a flush delivers them too.
     return memoryIdle && (!this.#overflow.replayPending || this.#outage.active || this.#abort.signal.aborted);
   }
@@ -253,7 +230,7 @@ export class DeliveryQueue {
       this.#prepare(PREPARE_TURN_MILLIS);
       this.#pump();
       // What one turn did not map waits for the next, after the application's I/O.
-      if (this.#incoming.length > 0) this.#schedule();
+      if (!this.#incoming.empty) this.#schedule();
     });
   }
 
@@ -263,18 +240,11 @@ export class DeliveryQueue {
    * hand-over per call), else all of it, as flush, shutdown and exit need.
    */
   #prepare(budgetMillis = Infinity): void {
-    const incoming = this.#incoming;
-    if (incoming.length === 0) return;
+    if (this.#incoming.empty) return;
     const started = Date.now();
-    const clock = this.#options.clock;
-    const turnStarted = clock.now();
     // Past the span bound, unmapped spans would be held without limit: map them all now (and set aside what does not fit).
-    const budget = this.#incomingSpans > this.#options.maxQueuedSpans ? Infinity : budgetMillis;
-    let taken = 0;
-    while (taken < incoming.length) {
-      const { handed, ticket } = incoming[taken++]!;
-      this.#incomingSpans -= handed.spans.length;
-      const { batches, unsendable } = encodeRequests(handed, this.#steps);
+    const budget = this.#incoming.spans > this.#options.maxQueuedSpans ? Infinity : budgetMillis;
+    this.#incoming.mapWithin(budget, ({ batches, unsendable, ticket }) => {
       for (const span of unsendable) {
         diag.error(`phoenix-connector: ${span.message}`);
         this.#counters.drop(span.reason, 1);
@@ -282,9 +252,7 @@ export class DeliveryQueue {
         this.#options.onTrouble?.();
       }
       for (const batch of batches) this.#admit({ ...batch, ticket, lease: undefined });
-      if (clock.now() - turnStarted >= budget) break;
-    }
-    this.#incoming = taken === incoming.length ? [] : incoming.slice(taken);
+    });
     // Mapping a large burst blocks this thread (about 1 s per 50,000 spans): that is our time, not
     // Phoenix's silence, so the progress clock of a waiting flush or shutdown does not count it.
     this.#waiters.credit(Date.now() - started);
@@ -366,13 +334,8 @@ export class DeliveryQueue {
   }
 
   #settle(batch: Batch, result: SinkResult, answerMillis: number): void {
-    const counters = this.#counters;
     const retries = result.retries ?? 0;
-    counters.exported += result.delivered;
-    counters.duplicate += result.duplicates;
-    counters.retried += retries;
-    counters.repaired += result.repaired ?? 0;
-    if (batch.lease) counters.replayed += result.delivered + result.duplicates;
+    this.#counters.answered(result, batch.lease !== undefined);
     if (result.delivered + result.duplicates + result.rejected.length > 0) this.#waiters.progress();
     reportRejected(batch.project, result.rejected, this.#counters);
     batch.ticket?.stored(result.delivered, result.duplicates);

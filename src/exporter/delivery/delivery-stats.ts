@@ -1,4 +1,5 @@
 import { announceLoss } from "./loss-warning.js";
+import type { SinkResult } from "./span-sink.js";
 
 /** Why spans were dropped. Each span lost is counted under exactly one reason (or under `invalid`). */
 export type DropReason =
@@ -83,6 +84,15 @@ export class DeliveryCounters {
   replayed = 0;
   unknown = 0;
   readonly dropped = new Map<DropReason, number>(DROP_REASONS.map((reason) => [reason, 0]));
+
+  /** Counts what one answer settled; `replayed`: its spans came from the spool. */
+  answered(result: SinkResult, replayed: boolean): void {
+    this.exported += result.delivered;
+    this.duplicate += result.duplicates;
+    this.retried += result.retries ?? 0;
+    this.repaired += result.repaired ?? 0;
+    if (replayed) this.replayed += result.delivered + result.duplicates;
+  }
 
   /** Counts a loss and announces it (see loss-warning.ts): no span is lost silently. */
   drop(reason: DropReason, count: number): void {
