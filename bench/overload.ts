@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     `Overload: ${TRANSPORT}, time scale ${TIME_SCALE}, mix ${args.mix}, ${ROUNDS} rounds, Node ${process.version}` +
       (args.capacity ? `, OTLP ingest queue ${args.capacity}` : ""),
     "",
-    "| backlog (spans) | CPU µs / delivered span, hand-over + drain | drain only | first tenth (longest queue; maps the whole backlog) | tenths 2–10, median | drain wall s (spans/s) | retried requests / 503s at capacity | peak heap over baseline MiB | peak RSS over baseline MiB |",
+    "| backlog (spans) | CPU µs / delivered span, hand-over + drain | drain only | first tenth (longest queue; hand-over and most of the mapping) | tenths 2–10, median | drain wall s (spans/s) | retried requests / 503s at capacity | peak heap over baseline MiB | peak RSS over baseline MiB |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const [backlog, list] of results) {
