@@ -1,5 +1,6 @@
 import { Pool } from "undici";
 import type { Credentials } from "../config/credentials.js";
+import { decodedErrorBody } from "./error-body.js";
 import { readNetworkError, type NetworkErrorContext } from "./network-error.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { RETRYABLE_STATUS, bodyText, type Transport, type TransportRequest, type TransportResponse } from "./transport.js";
@@ -84,7 +85,7 @@ export class HttpTransport implements Transport {
       }
       // An error answer may echo the request (a proxy's debug page, a misconfigured
       // server): credentials are replaced before anything quotes it.
-      const body = scrubBody(raw, this.#credentials);
+      const body = scrubBody(decodedErrorBody(raw, response.headers["content-encoding"]), this.#credentials);
       const error = new Error(`HTTP ${statusCode}${describeBody(body)}`);
       if (RETRYABLE_STATUS.has(statusCode)) {
         const retryAfterMillis = parseRetryAfter(response.headers["retry-after"]);

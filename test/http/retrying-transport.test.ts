@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Credentials } from "../../src/config/credentials.js";
 import { HttpTransport } from "../../src/http/http-transport.js";
@@ -61,6 +62,22 @@ describe("HttpTransport", () => {
     const stalled = await http.send(GET, 50);
     expect(stalled.status).toBe("retryable");
     expect(stalled.status === "retryable" && stalled.error.message).toMatch(/timed out after 50 ms/);
+  });
+
+  it("reads Phoenix's 503 at capacity as it sends it, gzip-encoded: the error quotes its text", async () => {
+    server.faults.push(({ path }) =>
+      path === GET.path
+        ? {
+            kind: "respond",
+            status: 503,
+            body: gzipSync("Server is at capacity and cannot process more requests"),
+            headers: { "content-encoding": "gzip", "content-type": "text/plain; charset=utf-8" },
+          }
+        : undefined,
+    );
+    const response = await http.send(GET, 2_000);
+    expect(response).toMatchObject({ status: "retryable", statusCode: 503 });
+    expect(response.status === "retryable" && response.error.message).toBe("HTTP 503: Server is at capacity and cannot process more requests");
   });
 
   it("a refused connection is retryable and its message names no key", async () => {
