@@ -33,6 +33,12 @@
  *   --scaling-repeat N repetitions per scaling size up to 100,000 (default 3; larger sizes run once)
  *   --skip-hand-off    skip the onEnd timing runs
  *   --only-hand-off    only the onEnd timing runs
+ *   --live-heap MS     memory runs after the side by side: every subject once per mix, forcing a full GC every MS ms, to
+ *                      report the most heap held live (not garbage yet uncollected); their CPU is not used
+ *   --live-heap-repeat N repetitions of those memory runs (default 1)
+ *   --skip-side-by-side skip the CPU runs (for memory or onEnd runs alone)
+ *   --fresh-spans      hand over a new copy of each span (new strings), as an application does, instead of the
+ *                      pool's own objects: a span a subject holds then costs heap (copying CPU is subtracted)
  *   --profile DIR      write a .cpuprofile of each measured window into DIR
  *   --json FILE        also write every raw measurement to FILE
  *   --phoenix URL      also send the workload to a real Phoenix over REST and OTLP and time until the last span is readable
@@ -65,6 +71,10 @@ const { values: args } = parseArgs({
     "scaling-repeat": { type: "string", default: "3" },
     "skip-hand-off": { type: "boolean", default: false },
     "only-hand-off": { type: "boolean", default: false },
+    "fresh-spans": { type: "boolean", default: false },
+    "skip-side-by-side": { type: "boolean", default: false },
+    "live-heap": { type: "string" },
+    "live-heap-repeat": { type: "string", default: "1" },
     profile: { type: "string" },
     json: { type: "string" },
     phoenix: { type: "string" },
@@ -91,10 +101,11 @@ const BASE: Omit<RunConfig, "subject" | "spans" | "sinkUrl" | "timeHandOff" | "m
   windows: positive("windows"),
   chunk: 50,
   maxOutstanding: Number(process.env.BENCH_MAX_OUTSTANDING ?? 1_500),
+  freshSpans: args["fresh-spans"],
   ...(args.profile ? { profileDir: resolve(args.profile) } : {}),
 };
 
-function positive(name: "spans" | "repeat" | "scaling-repeat" | "hand-off-repeat" | "pool" | "warmup" | "windows"): number {
+function positive(name: "live-heap-repeat" | "spans" | "repeat" | "scaling-repeat" | "hand-off-repeat" | "pool" | "warmup" | "windows"): number {
   const n = Number(args[name]);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
   return n;
@@ -122,13 +133,13 @@ async function measure(sink: SinkProcess, machine: string): Promise<void> {
   const out: string[] = [
     `Machine: ${machine}`,
     `OpenTelemetry ${sdk.generation}: ${Object.entries(sdk.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
-    `Workload: seed ${SEED}, mixes ${MIXES.join(", ")}; pools of at least ${POOL_SPANS.toLocaleString("en-US")} spans cycled; ${SPANS.toLocaleString("en-US")} spans per measured run (${BASE.windows} windows) after ${BASE.warmupSpans.toLocaleString("en-US")} warm-up spans; ${REPEAT} repetitions.`,
+    `Workload: seed ${SEED}, mixes ${MIXES.join(", ")}; pools of at least ${POOL_SPANS.toLocaleString("en-US")} spans cycled; ${SPANS.toLocaleString("en-US")} spans per measured run (${BASE.windows} windows) after ${BASE.warmupSpans.toLocaleString("en-US")} warm-up spans; ${REPEAT} repetitions${BASE.freshSpans ? "; a fresh copy of every span handed over (--fresh-spans)" : ""}.`,
     "",
   ];
 
   // Side by side: every repetition measures every mix x subject once, subjects in a rotating order.
   const repetitions = new Map<MixName, Array<Map<SubjectName, MeasuredRun>>>(MIXES.map((m) => [m, []]));
-  for (let r = 0; r < (args["only-hand-off"] ? 0 : REPEAT); r++) {
+  for (let r = 0; r < (args["only-hand-off"] || args["skip-side-by-side"] ? 0 : REPEAT); r++) {
     for (const mix of MIXES) {
       const bySubject = new Map<SubjectName, MeasuredRun>();
       for (let i = 0; i < SUBJECTS.length; i++) {
@@ -141,7 +152,7 @@ async function measure(sink: SinkProcess, machine: string): Promise<void> {
       repetitions.get(mix)!.push(bySubject);
     }
   }
-  for (const mix of args["only-hand-off"] ? [] : MIXES) {
+  for (const mix of args["only-hand-off"] || args["skip-side-by-side"] ? [] : MIXES) {
     const reps = repetitions.get(mix)!;
     const pool = reps[0]!.get(SUBJECTS[0]!)!.poolSpans;
     out.push(
@@ -177,6 +188,32 @@ async function measure(sink: SinkProcess, machine: string): Promise<void> {
       progress(`hand-off by position, ${mix}: ${[...handOff.keys()].map(position).join("; ")}`);
       out.push(`### Hand-off, mix \`${mix}\`: time of each \`onEnd\` call on the application's thread`, "", handOffTable(handOff), "", `By position in the 50-span batch (medians of the runs): ${[...handOff.keys()].map(position).join("; ")}.`, "");
     }
+  }
+
+  if (args["live-heap"] !== undefined) {
+    const every = Number(args["live-heap"]);
+    if (!Number.isInteger(every) || every < 1) throw new Error("--live-heap must be a positive integer (ms)");
+    out.push(
+      `### Memory runs: heap held live (after a forced full GC every ${every} ms) during the measured window${BASE.freshSpans ? ", fresh spans" : ""}`,
+      "",
+      "| mix | subject | most heap live over baseline MiB (median, min–max) | peak heap over baseline MiB | samples |",
+      "| --- | --- | ---: | ---: | ---: |",
+    );
+    for (const mix of MIXES) {
+      for (const subject of SUBJECTS) {
+        const list: MeasuredRun[] = [];
+        for (let r = 0; r < positive("live-heap-repeat"); r++) {
+          const run = await runSubject({ ...BASE, mix, subject, spans: SPANS, sinkUrl: sink.url, timeHandOff: false, liveHeapEveryMillis: every }, sink);
+          progress(`live heap ${mix} ${subject}: +${((run.peakLiveHeap! - run.baselineHeap) / 2 ** 20).toFixed(1)} MiB live (${run.liveSamples} samples), peak +${((run.peakHeap - run.baselineHeap) / 2 ** 20).toFixed(0)} MiB`);
+          list.push(run);
+          keep(`live-heap/${mix}/${subject}`, run);
+        }
+        const live = spread(list.map((r) => (r.peakLiveHeap! - r.baselineHeap) / 2 ** 20));
+        const peak = spread(list.map((r) => (r.peakHeap - r.baselineHeap) / 2 ** 20));
+        out.push(`| ${mix} | ${subject} | ${live.median.toFixed(1)} (${live.min.toFixed(1)}–${live.max.toFixed(1)}) | ${peak.median.toFixed(0)} | ${list.map((r) => r.liveSamples).join(", ")} |`);
+      }
+    }
+    out.push("");
   }
 
   if (SCALING.length > 0) {

@@ -17,6 +17,7 @@ import { floorSubject } from "./subjects/floor.js";
 import { otlpSubject } from "./subjects/otlp.js";
 import { phoenixSubject } from "./subjects/phoenix.js";
 import type { Subject, SubjectName } from "./subjects/subject.js";
+import { freshSpanCopy, freshValue } from "./workload/fresh-copy.js";
 import { loadSdk } from "./workload/sdk.js";
 import { generateWorkload, type MixName } from "./workload/workload.js";
 
@@ -40,6 +41,14 @@ export interface RunConfig {
   profileDir?: string;
   /** CPU time is also recorded for this many equal windows of the measured spans (JIT drift check). */
   windows: number;
+  /**
+   * Hand over a fresh copy of each span (bench/workload/fresh-copy.ts) instead
+   * of the pool's own object, as an application does; the copying's CPU time
+   * is subtracted (`renewMicros`), its garbage is not.
+   */
+  freshSpans?: boolean;
+  /** A memory run: force a full GC this often and report the most heap live after one (`peakLiveHeap`); its CPU is not comparable. */
+  liveHeapEveryMillis?: number;
 }
 
 export interface RunResult {
@@ -62,6 +71,12 @@ export interface RunResult {
   retainedHeap: number;
   /** CPU µs per span of each window of the measured spans, in order. */
   windowMicros: number[];
+  /** `freshSpans`: CPU µs of the measured window spent copying spans, already subtracted from `cpuMicros` and the windows. */
+  renewMicros: number;
+  freshSpans: boolean;
+  /** Memory runs (`liveHeapEveryMillis`): the most heap live after a forced full GC during the window, and the number of such samples. */
+  peakLiveHeap?: number;
+  liveSamples?: number;
   sdkGeneration: 2 | 3;
   handOff?: {
     p50: number;
@@ -94,8 +109,30 @@ function mark(label: "start" | "end"): Promise<void> {
   });
 }
 
-async function createSubject(): Promise<{ subject: Subject; poolSpans: number }> {
+/**
+ * With `freshSpans`: puts new copies into the pool slots the next chunk hands
+ * over (the subjects read the pool at each hand-over) and the originals back
+ * into the slots of the chunk before, so that the subject holds the only
+ * reference to what it was handed, as a processor does in an application.
+ */
+function renewer<T>(pool: T[], copy: (item: T) => T): ((from: number, count: number) => void) | undefined {
+  if (!config.freshSpans) return undefined;
+  const originals = [...pool];
+  let handed: number[] = [];
+  return (from, count) => {
+    for (const slot of handed) pool[slot] = originals[slot]!;
+    handed = [];
+    for (let i = from; i < from + count; i++) {
+      const slot = i % pool.length;
+      pool[slot] = copy(originals[slot]!);
+      handed.push(slot);
+    }
+  };
+}
+
+async function createSubject(): Promise<{ subject: Subject; poolSpans: number; renew: ((from: number, count: number) => void) | undefined }> {
   const { spans } = await generateWorkload(config.mix, config.poolSpans, config.seed);
+  const renew = renewer(spans, freshSpanCopy);
   switch (config.subject) {
     case "phoenix":
     case "phoenix-lean":
@@ -103,18 +140,21 @@ async function createSubject(): Promise<{ subject: Subject; poolSpans: number }>
       return {
         subject: phoenixSubject(spans, config.sinkUrl, "bench", config.subject === "phoenix" ? "default" : config.subject === "phoenix-lean" ? "lean" : "otlp"),
         poolSpans: spans.length,
+        renew,
       };
     case "otlp-proto":
     case "otlp-http":
-      return { subject: otlpSubject(await loadSdk(), config.subject, spans, config.sinkUrl), poolSpans: spans.length };
-    case "floor":
-      return { subject: await floorSubject(spans.map((span) => mapSpan(span)), config.sinkUrl), poolSpans: spans.length };
+      return { subject: otlpSubject(await loadSdk(), config.subject, spans, config.sinkUrl), poolSpans: spans.length, renew };
+    case "floor": {
+      const mapped = spans.map((span) => mapSpan(span));
+      return { subject: await floorSubject(mapped, config.sinkUrl), poolSpans: spans.length, renew: renewer(mapped, freshValue) };
+    }
   }
 }
 
 async function main(): Promise<void> {
-  const { subject, poolSpans } = await createSubject();
-  const drive_ = { chunk: config.chunk, maxOutstanding: config.maxOutstanding };
+  const { subject, poolSpans, renew } = await createSubject();
+  const drive_ = { chunk: config.chunk, maxOutstanding: config.maxOutstanding, ...(renew ? { renew } : {}) };
   await drive(subject, 0, config.warmupSpans, drive_);
 
   globalThis.gc?.();
@@ -128,22 +168,26 @@ async function main(): Promise<void> {
 
   await mark("start");
   await profile?.start();
-  sampler.start();
+  sampler.start(config.liveHeapEveryMillis);
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
   // The measured spans in equal windows, each drained before the next, so each window's CPU is its own.
   const windowMicros: number[] = [];
   const windows = Math.max(1, config.windows);
   let done = 0;
+  let renewMicros = 0;
   for (let w = 0; w < windows; w++) {
     const count = Math.round(((w + 1) * config.spans) / windows) - done;
     const before = process.cpuUsage();
-    await drive(subject, config.warmupSpans + done, count, { ...drive_, ...(timings ? { timings: timings.subarray(done, done + count) } : {}) });
+    const renewed = await drive(subject, config.warmupSpans + done, count, { ...drive_, ...(timings ? { timings: timings.subarray(done, done + count) } : {}) });
     const used = process.cpuUsage(before);
-    windowMicros.push((used.user + used.system) / count);
+    windowMicros.push((used.user + used.system - renewed) / count);
+    renewMicros += renewed;
     done += count;
   }
   const cpu = process.cpuUsage(cpuStart);
+  // The copying is the application's work, not the subject's (its garbage stays in: the application makes that too).
+  cpu.user -= renewMicros;
   const wallMillis = performance.now() - wallStart;
   sampler.stop();
   await profile?.stop(join(config.profileDir!, `${config.subject}-${config.spans}-${process.pid}.cpuprofile`));
@@ -168,6 +212,9 @@ async function main(): Promise<void> {
     maxRss: MemorySampler.lifetimeMaxRss(),
     retainedHeap,
     windowMicros,
+    renewMicros,
+    freshSpans: config.freshSpans === true,
+    ...(config.liveHeapEveryMillis !== undefined ? { peakLiveHeap: sampler.peakLiveHeap, liveSamples: sampler.liveSamples } : {}),
     sdkGeneration: (await loadSdk()).generation,
   };
   if (timings) {

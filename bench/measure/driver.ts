@@ -12,17 +12,31 @@ export interface DriveOptions {
   maxOutstanding: number;
   /** When given, the time of each hand-off (ms) is written here: the application-thread cost. */
   timings?: Float64Array;
+  /**
+   * Called before each chunk with the spans it will hand over (`--fresh-spans`:
+   * the pool slots get new copies). Its CPU time is not the subject's: it is
+   * measured and returned by `drive`, for the caller to subtract.
+   */
+  renew?: (from: number, count: number) => void;
 }
 
 /**
  * Hands spans `from … from + count - 1` to the subject one by one, then
- * waits until every one of them is acknowledged by the sink.
+ * waits until every one of them is acknowledged by the sink. Returns the
+ * CPU time (µs) spent in `renew`.
  */
-export async function drive(subject: Subject, from: number, count: number, options: DriveOptions): Promise<void> {
-  const { chunk, maxOutstanding, timings } = options;
+export async function drive(subject: Subject, from: number, count: number, options: DriveOptions): Promise<number> {
+  const { chunk, maxOutstanding, timings, renew } = options;
+  let renewMicros = 0;
   // Acknowledgements only grow: the subject is asked only when the last answer leaves too little room.
   let acknowledged = subject.acknowledged();
   for (let i = 0; i < count; i++) {
+    if (renew && i % chunk === 0) {
+      const before = process.cpuUsage();
+      renew(from + i, Math.min(chunk, count - i));
+      const used = process.cpuUsage(before);
+      renewMicros += used.user + used.system;
+    }
     if (timings) {
       const started = performance.now();
       subject.feed(from + i);
@@ -44,4 +58,5 @@ export async function drive(subject: Subject, from: number, count: number, optio
   if (acknowledged !== from + count) {
     throw new Error(`${subject.name}: ${from + count} spans handed over, ${acknowledged} acknowledged`);
   }
+  return renewMicros;
 }

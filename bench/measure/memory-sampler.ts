@@ -8,12 +8,33 @@ import { getHeapStatistics } from "node:v8";
  */
 export class MemorySampler {
   #timer: NodeJS.Timeout | undefined;
+  #liveTimer: NodeJS.Timeout | undefined;
   peakRss = 0;
   peakHeap = 0;
+  /** With `start(liveEveryMillis)`: the most heap found live (right after a forced full GC), and how often it was looked at. */
+  peakLiveHeap = 0;
+  liveSamples = 0;
 
-  start(): void {
+  /**
+   * `liveEveryMillis`: also force a full GC that often and keep the heap
+   * left after it, which is what the process holds rather than what the GC
+   * has not collected yet. The forced collections cost CPU, so a run that
+   * samples live heap is a memory run only (bench/run.ts `--live-heap`).
+   */
+  start(liveEveryMillis?: number): void {
     this.sample();
     this.#timer = setInterval(() => this.sample(), 20);
+    if (liveEveryMillis !== undefined) {
+      if (!globalThis.gc) throw new Error("live heap sampling needs node --expose-gc");
+      this.#liveTimer = setInterval(() => this.sampleLive(), liveEveryMillis);
+    }
+  }
+
+  sampleLive(): void {
+    globalThis.gc!();
+    const live = getHeapStatistics().used_heap_size;
+    this.liveSamples++;
+    if (live > this.peakLiveHeap) this.peakLiveHeap = live;
   }
 
   sample(): void {
@@ -25,6 +46,7 @@ export class MemorySampler {
 
   stop(): void {
     clearInterval(this.#timer);
+    clearInterval(this.#liveTimer);
     this.sample();
   }
 
