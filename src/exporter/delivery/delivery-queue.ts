@@ -319,6 +319,7 @@ export class DeliveryQueue {
   async #send(batch: Batch): Promise<void> {
     const clock = this.#options.clock;
     const sentAt = clock.now();
+    const busyAt = clock.busyMillis?.() ?? 0;
     let result: SinkResult;
     try {
       result = await this.#options.sink.write(batch.project, batch.spans, this.#window.timeoutMillis, this.#abort.signal);
@@ -329,11 +330,11 @@ export class DeliveryQueue {
     if (batch.spilled) return;
     this.#inFlight.delete(batch);
     this.#release(batch);
-    this.#settle(batch, result, clock.now() - sentAt);
+    this.#settle(batch, result, clock.now() - sentAt, (clock.busyMillis?.() ?? 0) - busyAt);
     this.#pump();
   }
 
-  #settle(batch: Batch, result: SinkResult, answerMillis: number): void {
+  #settle(batch: Batch, result: SinkResult, answerMillis: number, busyMillis: number): void {
     const retries = result.retries ?? 0;
     this.#counters.answered(result, batch.lease !== undefined);
     if (result.delivered + result.duplicates + result.rejected.length > 0) this.#waiters.progress();
@@ -344,7 +345,7 @@ export class DeliveryQueue {
 
     if (result.failed.length === 0) {
       this.#outage.answered(this.#overflow.spool?.spans ?? 0);
-      this.#window.answered(answerMillis, retries > 0);
+      this.#window.answered(answerMillis, retries > 0, busyMillis);
       batch.lease?.ack();
       return;
     }

@@ -11,6 +11,15 @@
  * an answer near the fastest recent one widens the window by one, a much
  * slower one (Phoenix stalled writing what it queued) narrows it by one, and
  * push-back (a request that needed retries: 503, 429, a timeout) halves it.
+ * What counts there is the time the request waited on Phoenix: the answer
+ * time less the time this thread was busy meanwhile (the application, our
+ * mapping, a GC), during which an answer that had arrived could not be
+ * read. Measured: a loopback sink answering at once, the application ending
+ * large spans back to back (bench `--fresh-spans`, rag mix) saw answers of
+ * 90-190 ms, all of it its own thread's time; taken as Phoenix's, they
+ * narrowed the window to one, the queue filled and 450 of 20,000 spans were
+ * dropped as queue-full. The slowdown this rule is for (a Phoenix that
+ * stalls for seconds) leaves the thread idle and is seen in full.
  *
  * The request timeout follows the slowest recent answer (three times it,
  * never below the configured one, at most {@link MAX_TIMEOUT_MILLIS}), so a
@@ -22,8 +31,10 @@ export class SendWindow {
   readonly #max: number;
   readonly #minTimeoutMillis: number;
   #size: number;
-  /** Answer times of the last {@link RECENT} answers, a ring. */
+  /** Answer times of the last {@link RECENT} answers, a ring (the timeout follows these). */
   readonly #recent: number[] = [];
+  /** The same answers' waits on Phoenix: answer time less this thread's busy time (the window follows these). */
+  readonly #waits: number[] = [];
   #next = 0;
 
   constructor(maxInFlight: number, timeoutMillis: number) {
@@ -44,13 +55,17 @@ export class SendWindow {
     return Math.min(MAX_TIMEOUT_MILLIS, Math.max(this.#minTimeoutMillis, 3 * slowest));
   }
 
-  /** A request came back answered after `millis`; `pushedBack` when it needed retries. */
-  answered(millis: number, pushedBack: boolean): void {
+  /**
+   * A request came back answered after `millis`, `busyMillis` of which this
+   * thread spent running rather than waiting; `pushedBack` when it needed retries.
+   */
+  answered(millis: number, pushedBack: boolean, busyMillis = 0): void {
+    const waited = Math.max(0, millis - Math.max(0, busyMillis));
     const fastest = this.#fastest();
-    this.#remember(millis);
+    this.#remember(millis, waited);
     if (pushedBack) this.#size = Math.max(1, Math.ceil(this.#size / 2));
-    else if (fastest === undefined || millis <= 2 * Math.max(fastest, FLOOR_MILLIS)) this.#size = Math.min(this.#max, this.#size + 1);
-    else if (millis > 4 * Math.max(fastest, FLOOR_MILLIS)) this.#size = Math.max(1, this.#size - 1);
+    else if (fastest === undefined || waited <= 2 * Math.max(fastest, FLOOR_MILLIS)) this.#size = Math.min(this.#max, this.#size + 1);
+    else if (waited > 4 * Math.max(fastest, FLOOR_MILLIS)) this.#size = Math.max(1, this.#size - 1);
   }
 
   /** Phoenix is down or refuses: one request at a time until it answers. */
@@ -59,15 +74,20 @@ export class SendWindow {
   }
 
   #fastest(): number | undefined {
-    if (this.#recent.length === 0) return undefined;
+    if (this.#waits.length === 0) return undefined;
     let fastest = Infinity;
-    for (const millis of this.#recent) if (millis < fastest) fastest = millis;
+    for (const millis of this.#waits) if (millis < fastest) fastest = millis;
     return fastest;
   }
 
-  #remember(millis: number): void {
-    if (this.#recent.length < RECENT) this.#recent.push(millis);
-    else this.#recent[this.#next] = millis;
+  #remember(millis: number, waited: number): void {
+    if (this.#recent.length < RECENT) {
+      this.#recent.push(millis);
+      this.#waits.push(waited);
+    } else {
+      this.#recent[this.#next] = millis;
+      this.#waits[this.#next] = waited;
+    }
     this.#next = (this.#next + 1) % RECENT;
   }
 }

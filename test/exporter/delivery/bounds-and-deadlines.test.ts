@@ -52,6 +52,45 @@ describe("back-pressure and bounded memory", () => {
     expect(most).toBe(4);
   });
 
+  it("a Phoenix that answers at once keeps `concurrency` requests in flight while this thread is busy; one that is slow gets one", async () => {
+    // Virtual time: every span delivery Phoenix receives moves the clock on by 500 ms, spent either by this
+    // thread (the application, a GC: the answer is there, but cannot be read) or by Phoenix itself.
+    async function mostInFlight(threadBusy: boolean): Promise<number> {
+      let offset = 0;
+      let busy = 0;
+      const clock = { ...instantClock(), now: () => 1_000_000 + offset, busyMillis: () => busy };
+      let late = false;
+      let active = 0;
+      let most = 0;
+      server.faults.splice(0, server.faults.length, (request) => {
+        if (!isSpanDelivery(request)) return undefined;
+        if (late) {
+          offset += 500;
+          if (threadBusy) busy += 500;
+        }
+        most = Math.max(most, ++active);
+        return { kind: "stall", millis: 5 };
+      });
+      const onAnswer = () => active--;
+      server.events.on("request", onAnswer);
+      const e = new PhoenixSpanExporter({ endpoint: server.url, projectName: "bounds", concurrency: 4 }, { clock });
+      exporters.push(e);
+      const send = async (batches: number) => {
+        for (let i = 0; i < batches; i++) e.enqueue(manySpans(50));
+        await e.forceFlush({ timeoutMillis: 600_000 });
+      };
+      await send(8); // answers at once: the fastest answer is 0 ms
+      late = true;
+      await send(12); // 500 ms and more each
+      most = 0;
+      await send(8);
+      server.events.off("request", onAnswer);
+      return most;
+    }
+    expect(await mostInFlight(true)).toBe(4);
+    expect(await mostInFlight(false)).toBe(1);
+  });
+
   it("maps a burst over several event-loop turns: the application's callbacks run between them, and every span arrives in order", async () => {
     // Each reading of this clock is 11 ms later: one hand-over fills a turn's 10 ms mapping budget.
     let now = 0;
