@@ -16,10 +16,11 @@
  * mapping, a GC), during which an answer that had arrived could not be
  * read. Measured: a loopback sink answering at once, the application ending
  * large spans back to back (bench `--fresh-spans`, rag mix) saw answers of
- * 90-190 ms, all of it its own thread's time; taken as Phoenix's, they
- * narrowed the window to one, the queue filled and 450 of 20,000 spans were
- * dropped as queue-full. The slowdown this rule is for (a Phoenix that
- * stalls for seconds) leaves the thread idle and is seen in full.
+ * 90-190 ms, nearly all of it its own thread's time; taken as Phoenix's,
+ * they narrowed the window to one, the queue filled and 450-700 of 20,000
+ * spans were dropped as queue-full (two runs; none with this rule). The
+ * slowdown the rule is for (a Phoenix that stalls for seconds) leaves the
+ * thread idle and is seen in full.
  *
  * The request timeout follows the slowest recent answer (three times it,
  * never below the configured one, at most {@link MAX_TIMEOUT_MILLIS}), so a
