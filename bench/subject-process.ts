@@ -154,7 +154,8 @@ async function createSubject(): Promise<{ subject: Subject; poolSpans: number; r
 
 async function main(): Promise<void> {
   const { subject, poolSpans, renew } = await createSubject();
-  const drive_ = { chunk: config.chunk, maxOutstanding: config.maxOutstanding, ...(renew ? { renew } : {}) };
+  const evictBytes = Number(process.env.BENCH_EVICT_BYTES ?? 0);
+  const drive_ = { chunk: config.chunk, maxOutstanding: config.maxOutstanding, ...(renew ? { renew } : {}), ...(evictBytes > 0 ? { evictBytes } : {}) };
   await drive(subject, 0, config.warmupSpans, drive_);
 
   globalThis.gc?.();

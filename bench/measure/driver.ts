@@ -18,6 +18,22 @@ export interface DriveOptions {
    * measured and returned by `drive`, for the caller to subtract.
    */
   renew?: (from: number, count: number) => void;
+  /**
+   * Bytes of memory written between chunks, outside the timed calls
+   * (`BENCH_EVICT_BYTES`): evicts the CPU caches as a heavy turn of the
+   * application would, to test whether a hand-off's cost is cache misses.
+   */
+  evictBytes?: number;
+}
+
+let evictBuffer: Uint8Array | undefined;
+let evictRound = 0;
+
+/** Writes `bytes` of a buffer kept for the purpose, one byte per 64-byte line. */
+function evictCaches(bytes: number): void {
+  if (!evictBuffer || evictBuffer.length < bytes) evictBuffer = new Uint8Array(bytes);
+  const round = ++evictRound & 0xff;
+  for (let i = 0; i < bytes; i += 64) evictBuffer[i] = round;
 }
 
 /**
@@ -26,11 +42,12 @@ export interface DriveOptions {
  * CPU time (µs) spent in `renew`.
  */
 export async function drive(subject: Subject, from: number, count: number, options: DriveOptions): Promise<number> {
-  const { chunk, maxOutstanding, timings, renew } = options;
+  const { chunk, maxOutstanding, timings, renew, evictBytes } = options;
   let renewMicros = 0;
   // Acknowledgements only grow: the subject is asked only when the last answer leaves too little room.
   let acknowledged = subject.acknowledged();
   for (let i = 0; i < count; i++) {
+    if (evictBytes && i % chunk === 0) evictCaches(evictBytes);
     if (renew && i % chunk === 0) {
       const before = process.cpuUsage();
       renew(from + i, Math.min(chunk, count - i));
