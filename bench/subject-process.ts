@@ -132,7 +132,6 @@ function renewer<T>(pool: T[], copy: (item: T) => T): ((from: number, count: num
 
 async function createSubject(): Promise<{ subject: Subject; poolSpans: number; renew: ((from: number, count: number) => void) | undefined }> {
   const { spans } = await generateWorkload(config.mix, config.poolSpans, config.seed);
-  const renew = renewer(spans, freshSpanCopy);
   switch (config.subject) {
     case "phoenix":
     case "phoenix-lean":
@@ -140,11 +139,11 @@ async function createSubject(): Promise<{ subject: Subject; poolSpans: number; r
       return {
         subject: phoenixSubject(spans, config.sinkUrl, "bench", config.subject === "phoenix" ? "default" : config.subject === "phoenix-lean" ? "lean" : "otlp"),
         poolSpans: spans.length,
-        renew,
+        renew: renewer(spans, freshSpanCopy),
       };
     case "otlp-proto":
     case "otlp-http":
-      return { subject: otlpSubject(await loadSdk(), config.subject, spans, config.sinkUrl), poolSpans: spans.length, renew };
+      return { subject: otlpSubject(await loadSdk(), config.subject, spans, config.sinkUrl), poolSpans: spans.length, renew: renewer(spans, freshSpanCopy) };
     case "floor": {
       const mapped = spans.map((span) => mapSpan(span));
       return { subject: await floorSubject(mapped, config.sinkUrl), poolSpans: spans.length, renew: renewer(mapped, freshValue) };
