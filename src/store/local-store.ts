@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { diag } from "@opentelemetry/api";
 import { checkProjectName } from "../config/phoenix-config.js";
-import type { EncodedSpan, SpanSink } from "./span-sink.js";
+import { spanJson, type EncodedSpan, type SpanSink } from "./span-sink.js";
 import type { PhoenixSpan } from "../mapping/phoenix-span.js";
 import { PhoenixInputError } from "../errors.js";
 import {
@@ -161,7 +161,8 @@ export class LocalStore implements PhoenixBackend {
         }
         seen.add(id);
         // One span per line: JSON text from elsewhere (a spool record) is re-serialised if it spans lines.
-        lines.push(/[\r\n]/.test(span.json) ? JSON.stringify(JSON.parse(span.json)) : span.json);
+        const json = spanJson(span);
+        lines.push(/[\r\n]/.test(json) ? JSON.stringify(JSON.parse(json)) : json);
       }
       await appendLines(this.#index(name).file, lines);
       if (duplicates.length > 0) {

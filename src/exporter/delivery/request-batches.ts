@@ -2,7 +2,7 @@ import { REQUEST_ENVELOPE_BYTES } from "../../privacy/limits.js";
 import { SpanTooLargeError } from "../../privacy/span-size.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import type { ReadableSpan } from "../../mapping/readable-span.js";
-import { encodeSpan, totalBytes, type EncodedSpan } from "./encoded-span.js";
+import { encodeTexts, spanText, totalBytes, type EncodedSpan, type SpanText } from "./encoded-span.js";
 
 /** Spans handed over in one call: SDK spans to map, or Phoenix spans already (an import) for one project. */
 export type HandedOver =
@@ -38,10 +38,11 @@ export interface UnsendableSpan {
  * may throw: such a span is unsendable, the rest goes on).
  */
 export function encodeRequests(handed: HandedOver, steps: EncodeSteps): { batches: RequestBatch[]; unsendable: UnsendableSpan[] } {
-  const byProject = new Map<string, EncodedSpan[]>();
+  const texts: SpanText[] = [];
+  const projects: string[] = [];
   const unsendable: UnsendableSpan[] = [];
   for (const span of handed.spans) {
-    let encoded: EncodedSpan;
+    let text: SpanText;
     let project: string;
     try {
       let mapped: PhoenixSpan;
@@ -52,7 +53,7 @@ export function encodeRequests(handed: HandedOver, steps: EncodeSteps): { batche
         mapped = span as PhoenixSpan;
         project = handed.project;
       }
-      encoded = encodeSpan(steps.prepare ? steps.prepare(mapped) : mapped);
+      text = spanText(steps.prepare ? steps.prepare(mapped) : mapped);
     } catch (error) {
       const tooLarge = error instanceof SpanTooLargeError;
       unsendable.push({
@@ -61,19 +62,25 @@ export function encodeRequests(handed: HandedOver, steps: EncodeSteps): { batche
       });
       continue;
     }
-    if (encoded.bytes + REQUEST_ENVELOPE_BYTES > steps.maxRequestBytes) {
+    if (text.bytes + REQUEST_ENVELOPE_BYTES > steps.maxRequestBytes) {
       // Never blocks the queue: a span no request can carry is reported and dropped.
       unsendable.push({
         reason: "too-large",
         message:
-          `span ${encoded.spanId} (trace ${encoded.traceId}) is ${encoded.bytes} bytes, more than maxRequestBytes ` +
+          `span ${text.spanId} (trace ${text.traceId}) is ${text.bytes} bytes, more than maxRequestBytes ` +
           `(${steps.maxRequestBytes}) lets one request carry; dropped.`,
       });
       continue;
     }
-    let list = byProject.get(project);
-    if (!list) byProject.set(project, (list = []));
-    list.push(encoded);
+    texts.push(text);
+    projects.push(project);
+  }
+  const encoded = encodeTexts(texts);
+  const byProject = new Map<string, EncodedSpan[]>();
+  for (let i = 0; i < encoded.length; i++) {
+    let list = byProject.get(projects[i]!);
+    if (!list) byProject.set(projects[i]!, (list = []));
+    list.push(encoded[i]!);
   }
   const batches: RequestBatch[] = [];
   for (const [project, list] of byProject) {
@@ -91,12 +98,13 @@ export function cutRequests(spans: readonly EncodedSpan[], maxSpans: number, max
   let bytes = REQUEST_ENVELOPE_BYTES;
   for (const span of spans) {
     // One comma between spans.
-    if (part.length > 0 && (part.length >= maxSpans || bytes + 1 + span.bytes > maxBytes)) {
+    const spanBytes = span.utf8.byteLength;
+    if (part.length > 0 && (part.length >= maxSpans || bytes + 1 + spanBytes > maxBytes)) {
       parts.push(part);
       part = [];
       bytes = REQUEST_ENVELOPE_BYTES;
     }
-    bytes += (part.length > 0 ? 1 : 0) + span.bytes;
+    bytes += (part.length > 0 ? 1 : 0) + spanBytes;
     part.push(span);
   }
   if (part.length > 0) parts.push(part);

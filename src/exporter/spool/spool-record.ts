@@ -30,7 +30,7 @@ export function encodeRecords(project: string, spans: readonly EncodedSpan[]): B
   return spans.map((span) => {
     const traceId = Buffer.from(span.traceId, "utf8");
     const spanId = Buffer.from(span.spanId, "utf8");
-    const json = Buffer.from(span.json, "utf8");
+    const json = span.utf8;
     const payloadLength = 6 + projectBytes.length + traceId.length + spanId.length + json.length;
     const record = Buffer.allocUnsafe(HEADER_BYTES + payloadLength);
     RECORD_MAGIC.copy(record, 0);
@@ -76,9 +76,10 @@ export function readRecord(buffer: Buffer, offset: number): RecordRead {
     fields.push(payload.toString("utf8", at + 2, at + 2 + size));
     at += 2 + size;
   }
-  const json = payload.toString("utf8", at);
+  // A copy: a view would keep the whole segment read in memory until the last of its spans is answered.
+  const utf8 = Buffer.from(payload.subarray(at));
   const [project, traceId, spanId] = fields as [string, string, string];
-  return { kind: "record", project, span: { traceId, spanId, json, bytes: payload.length - at }, next: end };
+  return { kind: "record", project, span: { traceId, spanId, utf8 }, next: end };
 }
 
 /** Counts the records of a segment by their headers (no checksums), for the spool's gauges. */

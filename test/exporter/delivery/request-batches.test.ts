@@ -29,10 +29,10 @@ describe("request batching (pure)", () => {
 
   it("cuts by bytes too, every request within the cap", () => {
     const spans = Array.from({ length: 10 }, (_, i) => encodeSpan(phoenixSpan(i, "x".repeat(1_000))));
-    const cap = REQUEST_ENVELOPE_BYTES + 3 * (spans[0]!.bytes + 1);
+    const cap = REQUEST_ENVELOPE_BYTES + 3 * (spans[0]!.utf8.byteLength + 1);
     const parts = cutRequests(spans, 50, cap);
     expect(parts.flat()).toHaveLength(10);
-    for (const part of parts) expect(REQUEST_ENVELOPE_BYTES + part.reduce((n, s) => n + s.bytes, 0) + part.length - 1).toBeLessThanOrEqual(cap);
+    for (const part of parts) expect(REQUEST_ENVELOPE_BYTES + part.reduce((n, s) => n + s.utf8.byteLength, 0) + part.length - 1).toBeLessThanOrEqual(cap);
   });
 
   it("a span no request can carry is unsendable, reported, and the others still go", () => {

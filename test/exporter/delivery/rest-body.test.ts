@@ -1,6 +1,7 @@
-/** The REST request body is assembled from the spans' JSON, each encoded straight into it (issue 8). */
+/** The REST request body is assembled from the spans' UTF-8 JSON, held in buffers shared by a hand-over (issues 8, 16). */
 import { describe, expect, it } from "vitest";
-import { encodeSpan, type EncodedSpan } from "../../../src/exporter/delivery/encoded-span.js";
+import { encodeSpan, SHARED_BUFFER_BYTES } from "../../../src/exporter/delivery/encoded-span.js";
+import { encodeRequests } from "../../../src/exporter/delivery/request-batches.js";
 import { RestSpanSink } from "../../../src/exporter/delivery/rest-span-sink.js";
 import type { Transport, TransportRequest, TransportResponse } from "../../../src/http/transport.js";
 import type { PhoenixSpan } from "../../../src/mapping/phoenix-span.js";
@@ -44,12 +45,42 @@ describe("REST request body", () => {
     expect(JSON.parse(Buffer.from(bodies[0]!).toString("utf8"))).toEqual({ data: spans });
   });
 
-  it("stays right for a span whose byte count is off", async () => {
+  it("holds exactly its own spans when a hand-over's spans share buffers across projects and requests", async () => {
     const { sink, bodies } = capturingSink();
-    const good = encodeSpan(span(1, TEXTS[2]!));
-    const wrong: EncodedSpan = { ...encodeSpan(span(2, TEXTS[3]!)) };
-    const lying: EncodedSpan = { traceId: wrong.traceId, spanId: wrong.spanId, json: wrong.json, bytes: wrong.bytes - 3 };
-    await sink.write("p", [good, lying], 1_000);
-    expect(JSON.parse(Buffer.from(bodies[0]!).toString("utf8"))).toEqual({ data: [span(1, TEXTS[2]!), span(2, TEXTS[3]!)] });
+    // 4 projects interleaved, a few spans past one shared buffer, every kind of character.
+    const spans = Array.from({ length: 90 }, (_, i) => span(i + 1, `${TEXTS[i % TEXTS.length]} ${"x".repeat(i % 3 === 0 ? 40_000 : 50)}`));
+    const projectOf = (s: PhoenixSpan) => `p${Number.parseInt(s.context.span_id, 16) % 4}`;
+    const { batches, unsendable } = encodeRequests(
+      { spans: spans as never },
+      { map: (s) => s as never, projectOf: projectOf as never, maxSpansPerRequest: 10, maxRequestBytes: Infinity },
+    );
+    expect(unsendable).toEqual([]);
+    const buffers = new Set(batches.flatMap((b) => b.spans.map((s) => s.utf8.buffer)));
+    expect(buffers.size).toBeGreaterThan(1);
+    for (const buffer of buffers) expect(buffer.byteLength).toBeLessThanOrEqual(SHARED_BUFFER_BYTES);
+    for (const batch of batches) await sink.write(batch.project, batch.spans, 1_000);
+    const sent = new Map<string, PhoenixSpan[]>();
+    bodies.forEach((body, i) => {
+      const project = batches[i]!.project;
+      const data = (JSON.parse(Buffer.from(body).toString("utf8")) as { data: PhoenixSpan[] }).data;
+      expect(data.every((s) => projectOf(s) === project)).toBe(true);
+      sent.set(project, [...(sent.get(project) ?? []), ...data]);
+    });
+    for (const [project, list] of sent) expect(list).toEqual(spans.filter((s) => projectOf(s) === project));
+    expect([...sent.values()].flat()).toHaveLength(90);
+  });
+
+  it("gives a span larger than a shared buffer a buffer of its own, and sends it whole", async () => {
+    const { sink, bodies } = capturingSink();
+    const large = span(1, "\u2019".repeat(SHARED_BUFFER_BYTES / 2));
+    const { batches } = encodeRequests(
+      { spans: [span(2, "before"), large, span(3, "after")] as never, project: "p" },
+      { map: (s) => s as never, projectOf: () => "p", maxSpansPerRequest: 50, maxRequestBytes: Infinity },
+    );
+    const [before, big, after] = batches[0]!.spans;
+    expect(big!.utf8.buffer).not.toBe(before!.utf8.buffer);
+    expect(big!.utf8.buffer).not.toBe(after!.utf8.buffer);
+    await sink.write("p", batches[0]!.spans, 1_000);
+    expect(JSON.parse(Buffer.from(bodies[0]!).toString("utf8"))).toEqual({ data: [span(2, "before"), large, span(3, "after")] });
   });
 });

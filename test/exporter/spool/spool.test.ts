@@ -6,6 +6,7 @@ import { encodeSpan, type EncodedSpan } from "../../../src/exporter/delivery/enc
 import { Spool, type SpoolLease } from "../../../src/exporter/spool/spool.js";
 import { encodeRecords, readRecord, RECORD_MAGIC } from "../../../src/exporter/spool/spool-record.js";
 import { formatSegmentName, processAlive } from "../../../src/exporter/spool/segment-name.js";
+import { spanJson } from "../../../src/store/span-sink.js";
 import { PhoenixConfigurationError } from "../../../src/errors.js";
 
 let dir: string;
@@ -146,7 +147,7 @@ describe("Spool", () => {
     writeFileSync(join(dir, alive), Buffer.concat(encodeRecords("p", [span("from a live process")])));
 
     const reader = open();
-    const texts = drain(reader).flatMap((l) => l.spans.map((s) => (JSON.parse(s.json) as { attributes: Record<string, string> }).attributes["input.value"]));
+    const texts = drain(reader).flatMap((l) => l.spans.map((s) => (JSON.parse(spanJson(s)) as { attributes: Record<string, string> }).attributes["input.value"]));
     expect(texts).toEqual(["from a dead process"]);
 
     live.close();
