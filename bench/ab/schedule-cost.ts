@@ -8,6 +8,8 @@
  *
  *   npx tsx bench/ab/schedule-cost.ts [CALLS] [EVICT_MIB,...]
  */
+import { evictCaches } from "../measure/evict-caches.js";
+
 const calls = Number(process.argv[2] ?? 20_000);
 const evictions = (process.argv[3] ?? "0,32").split(",").map((m) => Number(m) * 2 ** 20);
 
@@ -21,21 +23,13 @@ const ways: ReadonlyArray<[string, () => void]> = [
   ["process.nextTick", () => process.nextTick(noop)],
 ];
 
-let evictBuffer = new Uint8Array(0);
-let round = 0;
-function evict(bytes: number): void {
-  if (evictBuffer.length < bytes) evictBuffer = new Uint8Array(bytes);
-  round = (round + 1) & 0xff;
-  for (let i = 0; i < bytes; i += 64) evictBuffer[i] = round;
-}
-
 /** One call per turn of the event loop (each after a `setTimeout` of 0), the first tenth dropped as warm-up. */
 function measure(schedule: () => void, evictBytes: number): Promise<number[]> {
   const times = new Float64Array(calls);
   let i = 0;
   return new Promise((done) => {
     const step = (): void => {
-      evict(evictBytes);
+      evictCaches(evictBytes);
       const started = performance.now();
       schedule();
       times[i++] = (performance.now() - started) * 1000;

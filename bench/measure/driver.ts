@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import type { Subject } from "../subjects/subject.js";
+import { evictCaches } from "./evict-caches.js";
 
 export interface DriveOptions {
   /** Spans handed over per event-loop turn before yielding, as an application ends spans between its own work. */
@@ -26,21 +27,6 @@ export interface DriveOptions {
   evictBytes?: number;
 }
 
-let evictBuffer: Uint8Array | undefined;
-let evictRound = 0;
-
-/** Writes `bytes` of a buffer kept for the purpose, one byte per 64-byte line. */
-function evictCaches(bytes: number): void {
-  if (!evictBuffer || evictBuffer.length < bytes) evictBuffer = new Uint8Array(bytes);
-  const round = ++evictRound & 0xff;
-  for (let i = 0; i < bytes; i += 64) evictBuffer[i] = round;
-}
-
-/**
- * Hands spans `from … from + count - 1` to the subject one by one, then
- * waits until every one of them is acknowledged by the sink. Returns the
- * CPU time (µs) spent in `renew`.
- */
 export async function drive(subject: Subject, from: number, count: number, options: DriveOptions): Promise<number> {
   const { chunk, maxOutstanding, timings, renew, evictBytes } = options;
   let renewMicros = 0;
