@@ -28,7 +28,8 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
 /** Runs bench/subject-process.ts once and adds the sink's byte counts of its measured window. */
 export function runSubject(config: RunConfig, sink: SinkProcess): Promise<MeasuredRun> {
   const child = fork(resolve(import.meta.dirname, "subject-process.ts"), [JSON.stringify(config)], {
-    execArgv: ["--import", "tsx", "--expose-gc"],
+    // BENCH_NODE_FLAGS: V8 flags for the measured process only, e.g. "--trace-gc" (NODE_OPTIONS refuses them).
+    execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])],
     env: cleanEnvironment(),
     stdio: "inherit",
   });

@@ -2,7 +2,8 @@ import { REQUEST_ENVELOPE_BYTES } from "../../privacy/limits.js";
 import { SpanTooLargeError } from "../../privacy/span-size.js";
 import type { PhoenixSpan } from "../../mapping/phoenix-span.js";
 import type { ReadableSpan } from "../../mapping/readable-span.js";
-import { encodeTexts, spanText, totalBytes, type EncodedSpan, type SpanText } from "./encoded-span.js";
+import { spanText, totalBytes, type EncodedSpan, type SpanText } from "./encoded-span.js";
+import { layOutRequests } from "./rest-body.js";
 
 /** Spans handed over in one call: SDK spans to map, or Phoenix spans already (an import) for one project. */
 export type HandedOver =
@@ -38,8 +39,8 @@ export interface UnsendableSpan {
  * may throw: such a span is unsendable, the rest goes on).
  */
 export function encodeRequests(handed: HandedOver, steps: EncodeSteps): { batches: RequestBatch[]; unsendable: UnsendableSpan[] } {
-  const texts: SpanText[] = [];
-  const projects: string[] = [];
+  // Grouped by project as they come, in order.
+  const byProject = new Map<string, SpanText[]>();
   const unsendable: UnsendableSpan[] = [];
   for (const span of handed.spans) {
     let text: SpanText;
@@ -72,33 +73,30 @@ export function encodeRequests(handed: HandedOver, steps: EncodeSteps): { batche
       });
       continue;
     }
-    texts.push(text);
-    projects.push(project);
+    let list = byProject.get(project);
+    if (!list) byProject.set(project, (list = []));
+    list.push(text);
   }
-  const encoded = encodeTexts(texts);
-  const byProject = new Map<string, EncodedSpan[]>();
-  for (let i = 0; i < encoded.length; i++) {
-    let list = byProject.get(projects[i]!);
-    if (!list) byProject.set(projects[i]!, (list = []));
-    list.push(encoded[i]!);
-  }
-  const batches: RequestBatch[] = [];
+  const requests: SpanText[][] = [];
+  const projects: string[] = [];
   for (const [project, list] of byProject) {
     for (const part of cutRequests(list, steps.maxSpansPerRequest, steps.maxRequestBytes)) {
-      batches.push({ project, spans: part, bytes: totalBytes(part) });
+      requests.push(part);
+      projects.push(project);
     }
   }
+  const batches: RequestBatch[] = layOutRequests(requests).map((spans, i) => ({ project: projects[i]!, spans, bytes: totalBytes(spans) }));
   return { batches, unsendable };
 }
 
 /** Consecutive requests of at most `maxSpans` spans and `maxBytes` bytes of body each (every span fits alone: checked before). */
-export function cutRequests(spans: readonly EncodedSpan[], maxSpans: number, maxBytes: number): EncodedSpan[][] {
-  const parts: EncodedSpan[][] = [];
-  let part: EncodedSpan[] = [];
+export function cutRequests<T extends { readonly bytes: number }>(spans: readonly T[], maxSpans: number, maxBytes: number): T[][] {
+  const parts: T[][] = [];
+  let part: T[] = [];
   let bytes = REQUEST_ENVELOPE_BYTES;
   for (const span of spans) {
     // One comma between spans.
-    const spanBytes = span.utf8.byteLength;
+    const spanBytes = span.bytes;
     if (part.length > 0 && (part.length >= maxSpans || bytes + 1 + spanBytes > maxBytes)) {
       parts.push(part);
       part = [];

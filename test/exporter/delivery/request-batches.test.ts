@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cutRequests, encodeRequests } from "../../../src/exporter/delivery/request-batches.js";
-import { encodeSpan } from "../../../src/exporter/delivery/encoded-span.js";
+import { spanText } from "../../../src/exporter/delivery/encoded-span.js";
 import type { PhoenixSpan } from "../../../src/mapping/phoenix-span.js";
 import { REQUEST_ENVELOPE_BYTES } from "../../../src/privacy/limits.js";
 
@@ -23,16 +23,16 @@ const steps = { map: () => { throw new Error("not used"); }, projectOf: () => "p
 
 describe("request batching (pure)", () => {
   it("cuts 120 spans into requests of 50, 50 and 20", () => {
-    const spans = Array.from({ length: 120 }, (_, i) => encodeSpan(phoenixSpan(i)));
+    const spans = Array.from({ length: 120 }, (_, i) => spanText(phoenixSpan(i)));
     expect(cutRequests(spans, 50, Infinity).map((part) => part.length)).toEqual([50, 50, 20]);
   });
 
   it("cuts by bytes too, every request within the cap", () => {
-    const spans = Array.from({ length: 10 }, (_, i) => encodeSpan(phoenixSpan(i, "x".repeat(1_000))));
-    const cap = REQUEST_ENVELOPE_BYTES + 3 * (spans[0]!.utf8.byteLength + 1);
+    const spans = Array.from({ length: 10 }, (_, i) => spanText(phoenixSpan(i, "x".repeat(1_000))));
+    const cap = REQUEST_ENVELOPE_BYTES + 3 * (spans[0]!.bytes + 1);
     const parts = cutRequests(spans, 50, cap);
     expect(parts.flat()).toHaveLength(10);
-    for (const part of parts) expect(REQUEST_ENVELOPE_BYTES + part.reduce((n, s) => n + s.utf8.byteLength, 0) + part.length - 1).toBeLessThanOrEqual(cap);
+    for (const part of parts) expect(REQUEST_ENVELOPE_BYTES + part.reduce((n, s) => n + s.bytes, 0) + part.length - 1).toBeLessThanOrEqual(cap);
   });
 
   it("a span no request can carry is unsendable, reported, and the others still go", () => {

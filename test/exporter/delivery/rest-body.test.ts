@@ -1,6 +1,7 @@
 /** The REST request body is assembled from the spans' UTF-8 JSON, held in buffers shared by a hand-over (issues 8, 16). */
 import { describe, expect, it } from "vitest";
-import { encodeSpan, SHARED_BUFFER_BYTES } from "../../../src/exporter/delivery/encoded-span.js";
+import { encodeSpan } from "../../../src/exporter/delivery/encoded-span.js";
+import { SHARED_BUFFER_BYTES } from "../../../src/exporter/delivery/rest-body.js";
 import { encodeRequests } from "../../../src/exporter/delivery/request-batches.js";
 import { RestSpanSink } from "../../../src/exporter/delivery/rest-span-sink.js";
 import type { Transport, TransportRequest, TransportResponse } from "../../../src/http/transport.js";
@@ -70,17 +71,51 @@ describe("REST request body", () => {
     expect([...sent.values()].flat()).toHaveLength(90);
   });
 
-  it("gives a span larger than a shared buffer a buffer of its own, and sends it whole", async () => {
+  it("gives a request larger than a shared buffer a buffer of its own, and sends it whole", async () => {
     const { sink, bodies } = capturingSink();
     const large = span(1, "\u2019".repeat(SHARED_BUFFER_BYTES / 2));
     const { batches } = encodeRequests(
       { spans: [span(2, "before"), large, span(3, "after")] as never, project: "p" },
-      { map: (s) => s as never, projectOf: () => "p", maxSpansPerRequest: 50, maxRequestBytes: Infinity },
+      { map: (s) => s as never, projectOf: () => "p", maxSpansPerRequest: 1, maxRequestBytes: Infinity },
     );
-    const [before, big, after] = batches[0]!.spans;
+    const [before, big, after] = batches.map((b) => b.spans[0]!);
     expect(big!.utf8.buffer).not.toBe(before!.utf8.buffer);
     expect(big!.utf8.buffer).not.toBe(after!.utf8.buffer);
-    await sink.write("p", batches[0]!.spans, 1_000);
-    expect(JSON.parse(Buffer.from(bodies[0]!).toString("utf8"))).toEqual({ data: [span(2, "before"), large, span(3, "after")] });
+    for (const batch of batches) await sink.write("p", batch.spans, 1_000);
+    expect(bodies.map((body) => JSON.parse(Buffer.from(body).toString("utf8")))).toEqual([
+      { data: [span(2, "before")] },
+      { data: [large] },
+      { data: [span(3, "after")] },
+    ]);
+  });
+
+  it("sends a request as it was laid out without copying it, and any other set of its spans exactly as given", async () => {
+    const { sink, bodies } = capturingSink();
+    const spans = TEXTS.map((text, i) => span(i + 1, text));
+    const { batches } = encodeRequests(
+      { spans: spans as never, project: "p" },
+      { map: (s) => s as never, projectOf: () => "p", maxSpansPerRequest: 2, maxRequestBytes: Infinity },
+    );
+    expect(batches.map((b) => b.spans.length)).toEqual([2, 2, 1]);
+    const [first, second] = batches;
+    await sink.write("p", first!.spans, 1_000);
+    // The body is the buffer the spans were written into.
+    expect(bodies[0]!.buffer).toBe(first!.spans[0]!.utf8.buffer);
+    // Neighbours in the buffer that are not one request, a reordering, one span alone, a span twice.
+    const others = [
+      [first!.spans[1]!, second!.spans[0]!],
+      [first!.spans[1]!, first!.spans[0]!],
+      [first!.spans[1]!],
+      [second!.spans[0]!, second!.spans[0]!],
+    ];
+    for (const part of others) await sink.write("p", part, 1_000);
+    const sent = bodies.map((body) => (JSON.parse(Buffer.from(body).toString("utf8")) as { data: PhoenixSpan[] }).data.map((s) => s.name));
+    expect(sent).toEqual([
+      ["span 1", "span 2"],
+      ["span 2", "span 3"],
+      ["span 2", "span 1"],
+      ["span 2"],
+      ["span 3", "span 3"],
+    ]);
   });
 });
