@@ -85,6 +85,7 @@ export function encodeRequests(handed: HandedOver, steps: EncodeSteps): { batche
       projects.push(project);
     }
   }
+  // Laid out as REST bodies whatever the route: the OTLP and store sinks read each span's view and never the bytes around it.
   const batches: RequestBatch[] = layOutRequests(requests).map((spans, i) => ({ project: projects[i]!, spans, bytes: totalBytes(spans) }));
   return { batches, unsendable };
 }

@@ -6,6 +6,7 @@ import { encodeRequests } from "../../../src/exporter/delivery/request-batches.j
 import { RestSpanSink } from "../../../src/exporter/delivery/rest-span-sink.js";
 import type { Transport, TransportRequest, TransportResponse } from "../../../src/http/transport.js";
 import type { PhoenixSpan } from "../../../src/mapping/phoenix-span.js";
+import { REQUEST_ENVELOPE_BYTES } from "../../../src/privacy/limits.js";
 
 function capturingSink(): { sink: RestSpanSink; bodies: Uint8Array[] } {
   const bodies: Uint8Array[] = [];
@@ -44,6 +45,8 @@ describe("REST request body", () => {
     await sink.write("p", spans.map(encodeSpan), 1_000);
     expect(Buffer.from(bodies[0]!).toString("utf8")).toBe(JSON.stringify({ data: spans }));
     expect(JSON.parse(Buffer.from(bodies[0]!).toString("utf8"))).toEqual({ data: spans });
+    // The byte caps count the envelope as this many bytes.
+    expect(Buffer.byteLength('{"data":[]}')).toBe(REQUEST_ENVELOPE_BYTES);
   });
 
   it("holds exactly its own spans when a hand-over's spans share buffers across projects and requests", async () => {
