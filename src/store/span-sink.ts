@@ -13,8 +13,9 @@
  * again, and is what a REST body or a spool record is made of.
  *
  * Bytes rather than the JSON text because the spans of a hand-over are
- * written into one buffer outside the V8 heap and held as views of it
- * (src/exporter/delivery/encoded-span.ts): text held until Phoenix answers
+ * written into one buffer outside the V8 heap, laid out as the REST bodies
+ * they are sent in, and held as views of it
+ * (src/exporter/delivery/rest-body.ts): text held until Phoenix answers
  * outlives the young generation, so every scavenge copied it and it waited
  * for a full collection; the peak heap with spans of their own was
  * 2.0–2.6 × lower once it did not (BENCHMARKS.md, "Heap").
