@@ -97,13 +97,12 @@ export function cutRequests<T extends { readonly bytes: number }>(spans: readonl
   let bytes = REQUEST_ENVELOPE_BYTES;
   for (const span of spans) {
     // One comma between spans.
-    const spanBytes = span.bytes;
-    if (part.length > 0 && (part.length >= maxSpans || bytes + 1 + spanBytes > maxBytes)) {
+    if (part.length > 0 && (part.length >= maxSpans || bytes + 1 + span.bytes > maxBytes)) {
       parts.push(part);
       part = [];
       bytes = REQUEST_ENVELOPE_BYTES;
     }
-    bytes += (part.length > 0 ? 1 : 0) + spanBytes;
+    bytes += (part.length > 0 ? 1 : 0) + span.bytes;
     part.push(span);
   }
   if (part.length > 0) parts.push(part);
